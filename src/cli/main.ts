@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from './errors.js';
+
+function toolVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function collectRepeatable(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').filter(Boolean)];
+}
+
+function buildProgram(version: string, setExit: (code: number) => void): Command {
+  const program = new Command('kaudit')
+    .description('Policy linter and compliance auditor for the infrastructure of Kubernetes clusters')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run kaudit --help for usage)');
+
+  program
+    .command('scan')
+    .description('scan host roots, cluster folders or manifests, and report findings')
+    .argument('<path...>', 'a host root, a cluster folder (one host root per sub-folder), or manifests')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'note', 'none']).default('error'))
+    .option('--now <date>', 'the date to judge certificate validity at (ISO 8601)')
+    .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h)', '30d')
+    .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .action(async (paths: string[], opts: Record<string, unknown>) => {
+      const { parseNow, parseWindow } = await import('./options.js');
+      const { runScan } = await import('./scan.js');
+      setExit(
+        runScan(
+          paths,
+          {
+            format: opts.format as 'text' | 'json' | 'sarif',
+            ...(opts.output ? { output: opts.output as string } : {}),
+            failOn: opts.failOn as 'error',
+            now: opts.now ? parseNow(opts.now as string) : new Date(),
+            expiryWindowDays: parseWindow(opts.expiryWindow as string),
+            rule: opts.rule as string[],
+            disable: opts.disable as string[],
+          },
+          version,
+        ),
+      );
+    });
+
+  program
+    .command('rules')
+    .description('list the rules, or print the documentation of one')
+    .argument('[id]', 'a rule ID, e.g. pki/cert-expired')
+    .action(async (id: string | undefined) => {
+      const { runRulesCommand } = await import('./rules-command.js');
+      setExit(runRulesCommand(id));
+    });
+  return program;
+}
+
+async function main(): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(toolVersion(), (code) => (exitCode = code));
+  try {
+    await program.parseAsync(process.argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; every other commander error is a usage error, already printed.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError || (error as Error).name === 'InputError') {
+      process.stderr.write(`kaudit: ${(error as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`kaudit: internal error: ${(error as Error).message}\n`);
+    if (process.env.KAUDIT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main();

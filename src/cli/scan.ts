@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { collect } from '../collectors/index.js';
+import { runRules } from '../engine.js';
+import { LEVEL_ORDER, type Level } from '../model/finding.js';
+import { formatJson } from '../reporters/json.js';
+import type { ScanResult } from '../reporters/result.js';
+import { formatSarif } from '../reporters/sarif.js';
+import { formatText } from '../reporters/text.js';
+import { RULES, rulesMatching } from '../rules/index.js';
+import type { Rule } from '../rules/rule.js';
+import { UsageError } from './errors.js';
+
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface ScanOptions {
+  format: Format;
+  output?: string;
+  failOn: Level | 'none';
+  now: Date;
+  expiryWindowDays: number;
+  rule: string[];
+  disable: string[];
+}
+
+/** The rules to run: all, or those --rule names, less those --disable names. */
+export function selectRules(only: string[], disabled: string[]): Rule[] {
+  const resolve = (pattern: string) => {
+    const matched = rulesMatching(pattern);
+    if (matched.length === 0) throw new UsageError(`unknown rule "${pattern}" (see kaudit rules)`);
+    return matched;
+  };
+  const selected = only.length > 0 ? new Set(only.flatMap(resolve)) : new Set(RULES);
+  for (const pattern of disabled) for (const rule of resolve(pattern)) selected.delete(rule);
+  return RULES.filter((rule) => selected.has(rule));
+}
+
+export function scan(paths: string[], options: ScanOptions, toolVersion: string): ScanResult {
+  const rules = selectRules(options.rule, options.disable);
+  const cluster = collect(paths);
+  const findings = runRules(cluster, rules, { now: options.now, expiryWindowDays: options.expiryWindowDays });
+  return { cluster, findings, rules, now: options.now, toolVersion };
+}
+
+export function render(result: ScanResult, format: Format, color: boolean): string {
+  if (format === 'json') return formatJson(result);
+  if (format === 'sarif') return formatSarif(result);
+  return formatText(result, { color });
+}
+
+function wantsColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+/** Runs `kaudit scan` and returns the exit status. */
+export function runScan(paths: string[], options: ScanOptions, toolVersion: string): number {
+  const result = scan(paths, options, toolVersion);
+  for (const d of result.cluster.diagnostics) {
+    const where = d.at ? `${d.at.file}: ` : '';
+    process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
+  }
+  if (options.output) {
+    fs.writeFileSync(options.output, render(result, options.format, false));
+  } else {
+    process.stdout.write(render(result, options.format, wantsColor(process.stdout)));
+  }
+  const threshold = LEVEL_ORDER[options.failOn];
+  const failing = threshold > 0 && result.findings.some((f) => LEVEL_ORDER[f.level] >= threshold);
+  return failing ? 1 : 0;
+}

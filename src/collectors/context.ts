@@ -1,0 +1,75 @@
+import type fs from 'node:fs';
+import { HostFS, HostPathError } from './hostfs.js';
+import type { Cluster } from '../model/cluster.js';
+import type { Host, SourceLocation } from '../model/types.js';
+
+/** What every collector of one host needs: its files, locations and a place for warnings. */
+export class HostContext {
+  readonly fs: HostFS;
+  private readonly textCache = new Map<string, string | null>();
+
+  constructor(
+    readonly cluster: Cluster,
+    readonly host: Host,
+    rootPath: string,
+    /** File modes from a snapshot manifest, by host path. */
+    private readonly snapshotModes?: Map<string, number>,
+  ) {
+    this.fs = new HostFS(rootPath);
+  }
+
+  /** The location of a host path, relative to the scan root. */
+  at(hostPath: string, line?: number): SourceLocation {
+    const inHost = hostPath.replace(/^\/+/, '');
+    const file = this.host.prefix ? `${this.host.prefix}/${inHost}` : inHost;
+    return line === undefined ? { host: this.host.name, root: this.host.root, file } : { host: this.host.name, root: this.host.root, file, line };
+  }
+
+  warn(hostPath: string, message: string): void {
+    this.cluster.diagnostics.push({ level: 'warning', at: this.at(hostPath), message });
+  }
+
+  modeOf(hostPath: string, stat: fs.Stats): number | undefined {
+    if (this.host.modes === 'snapshot') return this.snapshotModes?.get(hostPath);
+    if (this.host.modes === 'filesystem') return stat.mode & 0o777;
+    return undefined;
+  }
+
+  /**
+   * The host path a file really has, links resolved (kubelet-client-current.pem →
+   * the rotated file): one file read through two links is one file in the model.
+   */
+  canonical(hostPath: string): string {
+    try {
+      const resolved = this.fs.resolve(hostPath);
+      return resolved ? this.fs.hostPathOf(resolved.real) : hostPath;
+    } catch {
+      return hostPath;
+    }
+  }
+
+  /** Reads a file's bytes; undefined (with a warning unless it is simply absent) when it cannot be read. */
+  readBytes(hostPath: string): { data: Buffer; stat: fs.Stats } | undefined {
+    try {
+      return this.fs.readFile(hostPath);
+    } catch (error) {
+      if (error instanceof HostPathError) this.warn(hostPath, error.message);
+      else this.warn(hostPath, 'cannot be read');
+      return undefined;
+    }
+  }
+
+  /** Reads a text file once, however many collectors ask for it. */
+  readText(hostPath: string): string | undefined {
+    const cached = this.textCache.get(hostPath);
+    if (cached !== undefined) return cached ?? undefined;
+    const read = this.readBytes(hostPath);
+    let text: string | null = null;
+    if (read) {
+      if (read.data.includes(0)) this.warn(hostPath, 'binary file where text was expected; skipped');
+      else text = read.data.toString('utf8');
+    }
+    this.textCache.set(hostPath, text);
+    return text ?? undefined;
+  }
+}

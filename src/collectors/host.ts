@@ -1,0 +1,247 @@
+import path from 'node:path/posix';
+import { identifyCommand, parseFlags } from './args.js';
+import { applyConfigFile } from './config-files.js';
+import { HostContext } from './context.js';
+import { parseEnvFile } from './envfile.js';
+import { walk } from './hostfs.js';
+import { isKubeconfig, readKubeconfig } from './kubeconfig.js';
+import { readPkiFile } from './pki-files.js';
+import { readProcesses, readRoutes } from './proc.js';
+import { componentReferences } from './references.js';
+import { componentFromStaticPod } from './static-pod.js';
+import { UNIT_DIRS, componentFromUnit, etcdEnvironmentSettings } from './systemd.js';
+import { YamlError, asRecord, asString, parseYamlDocuments, type YamlDocument } from './yaml-source.js';
+import type { Cluster } from '../model/cluster.js';
+import type { Component, Host, Manifest } from '../model/types.js';
+
+const PKI_EXTENSIONS = new Set(['.crt', '.pem', '.key', '.cert', '.der', '.pub']);
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.kubeconfig', '.conf']);
+const ETCD_ENV_FILES = ['/etc/etcd.env', '/etc/default/etcd', '/etc/etcd/etcd.conf'];
+const STATIC_POD_DIR = '/etc/kubernetes/manifests/';
+const CNI_DIR = '/etc/cni/net.d/';
+/** Never walked in a snapshot: kernel views, and kubelet's and the runtime's pod data (secrets, images). */
+const SKIPPED_FOLDERS = ['/proc', '/sys', '/dev', '/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/var/log'];
+/** On a live node only these are walked: where Kubernetes installs keep their settings. */
+const LIVE_FOLDERS = [
+  '/etc/kubernetes',
+  '/etc/etcd',
+  '/etc/ssl/etcd',
+  '/etc/cni/net.d',
+  '/etc/default',
+  '/etc/etcd.env',
+  '/etc/containerd',
+  '/srv/kubernetes',
+  '/var/lib/kubernetes',
+  '/var/lib/kubelet',
+  '/var/lib/kube-proxy',
+  '/var/lib/etcd/pki',
+  ...UNIT_DIRS,
+];
+
+function extensionOf(hostPath: string): string {
+  return path.extname(hostPath).toLowerCase();
+}
+
+function isUnitFile(hostPath: string): boolean {
+  return UNIT_DIRS.some((dir) => hostPath.startsWith(`${dir}/`));
+}
+
+class HostCollector {
+  private readonly yamlDocs = new Map<string, YamlDocument[] | null>();
+  private readonly pkiRead = new Set<string>();
+
+  constructor(
+    private readonly ctx: HostContext,
+    private readonly live: boolean,
+    /** Walk only this host path (a single file given on the command line). */
+    private readonly only?: string,
+  ) {}
+
+  private get cluster(): Cluster {
+    return this.ctx.cluster;
+  }
+
+  /** Parses a YAML file once; warns about syntax errors only where YAML is certain. */
+  private yaml(hostPath: string, quietUnlessYaml: boolean): YamlDocument[] {
+    const cached = this.yamlDocs.get(hostPath);
+    if (cached !== undefined) return cached ?? [];
+    const text = this.ctx.readText(hostPath);
+    let docs: YamlDocument[] | null = null;
+    if (text !== undefined) {
+      try {
+        docs = parseYamlDocuments(text);
+      } catch (error) {
+        const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
+        if (error instanceof YamlError && (!quietUnlessYaml || looksLikeYaml)) this.ctx.warn(hostPath, error.message);
+      }
+    }
+    this.yamlDocs.set(hostPath, docs);
+    return docs ?? [];
+  }
+
+  private readPki(linkedPath: string): void {
+    const hostPath = this.ctx.canonical(linkedPath);
+    if (this.pkiRead.has(hostPath)) return;
+    this.pkiRead.add(hostPath);
+    const read = this.ctx.readBytes(hostPath);
+    if (read) readPkiFile(this.ctx, hostPath, read.data, read.stat);
+  }
+
+  private addManifests(hostPath: string, docs: YamlDocument[]): void {
+    for (const doc of docs) {
+      const data = asRecord(doc.data);
+      if (!data || typeof data.kind !== 'string' || isKubeconfig(data)) continue;
+      const metadata = asRecord(data.metadata);
+      const manifest: Manifest = { host: this.ctx.host.name, hostPath, at: this.ctx.at(hostPath, doc.line), kind: data.kind, data, lines: doc.lines };
+      const apiVersion = asString(data.apiVersion);
+      const name = asString(metadata?.name);
+      if (apiVersion) manifest.apiVersion = apiVersion;
+      if (name) manifest.name = name;
+      this.cluster.manifests.push(manifest);
+    }
+  }
+
+  private readKubeconfigFile(hostPath: string): void {
+    if (this.cluster.kubeconfigs.some((k) => k.host === this.ctx.host.name && k.hostPath === hostPath)) return;
+    for (const doc of this.yaml(hostPath, false)) {
+      if (isKubeconfig(doc.data)) this.cluster.kubeconfigs.push(readKubeconfig(this.ctx, hostPath, doc));
+    }
+  }
+
+  private readCni(hostPath: string): void {
+    const text = this.ctx.readText(hostPath);
+    if (text === undefined) return;
+    const base = { host: this.ctx.host.name, hostPath, at: this.ctx.at(hostPath, 1), fileName: path.basename(hostPath) };
+    try {
+      this.cluster.cniConfigs.push({ ...base, data: JSON.parse(text) });
+    } catch (error) {
+      this.cluster.cniConfigs.push({ ...base, error: (error as Error).message });
+    }
+  }
+
+  collect(): void {
+    const ctx = this.ctx;
+    const onProblem = (hostPath: string, message: string) => ctx.warn(hostPath, message);
+    const starts = this.only ? [this.only] : this.live ? LIVE_FOLDERS : ['/'];
+    const skip = new Set(this.live ? ['/var/lib/kubelet/pods'] : SKIPPED_FOLDERS);
+    const files = starts.flatMap((start) => walk(ctx.fs, start, { skip, onProblem }));
+
+    const unitNames = new Set<string>();
+    const components: Component[] = [];
+    for (const entry of files) {
+      const hostPath = entry.hostPath;
+      const ext = extensionOf(hostPath);
+      if (isUnitFile(hostPath)) {
+        const relative = hostPath.slice(UNIT_DIRS.find((dir) => hostPath.startsWith(`${dir}/`))!.length + 1);
+        if (ext === '.service' && !relative.includes('/')) unitNames.add(relative);
+        else if (relative.includes('.service.d/')) unitNames.add(relative.split('.service.d/')[0] + '.service');
+      } else if (hostPath.startsWith(CNI_DIR) && ['.conf', '.conflist', '.json'].includes(ext)) {
+        this.readCni(hostPath);
+      } else if (ETCD_ENV_FILES.includes(hostPath) || hostPath.endsWith('.env')) {
+        continue; // read through the units that name them, or as etcd's own file below
+      } else if (PKI_EXTENSIONS.has(ext)) {
+        this.readPki(hostPath);
+      } else if (YAML_EXTENSIONS.has(ext) || path.basename(hostPath) === 'kubeconfig') {
+        const docs = this.yaml(hostPath, ext === '.conf' || ext === '.json');
+        this.addManifests(hostPath, docs);
+        if (docs.some((d) => isKubeconfig(d.data))) this.readKubeconfigFile(hostPath);
+        const inStaticPodDir = hostPath.startsWith(STATIC_POD_DIR) && !hostPath.slice(STATIC_POD_DIR.length).includes('/');
+        if (inStaticPodDir || ctx.host.loose) {
+          for (const doc of docs) {
+            const component = componentFromStaticPod(ctx, hostPath, doc);
+            if (component) components.push(component);
+          }
+        }
+      }
+    }
+    for (const unit of [...unitNames].sort()) {
+      const component = componentFromUnit(ctx, unit);
+      if (component) components.push(component);
+    }
+    if (!components.some((c) => c.kind === 'etcd')) {
+      const fromEnv = this.etcdFromEnvFile();
+      if (fromEnv) components.push(fromEnv);
+    }
+    this.cluster.processes.push(...readProcesses(ctx));
+    components.push(...this.componentsFromProcesses(components));
+    this.cluster.routes.push(...readRoutes(ctx));
+
+    for (const component of components) {
+      applyConfigFile(ctx, component);
+      this.cluster.components.push(component);
+      this.followReferences(component);
+    }
+  }
+
+  /** kubespray and distribution packages may keep etcd's settings in an env file only. */
+  private etcdFromEnvFile(): Component | undefined {
+    for (const hostPath of ETCD_ENV_FILES) {
+      if (!this.ctx.fs.exists(hostPath)) continue;
+      const text = this.ctx.readText(hostPath);
+      if (text === undefined) continue;
+      const vars = new Map([...parseEnvFile(text)].map(([name, v]) => [name, { value: v.value, at: this.ctx.at(hostPath, v.line) }]));
+      const settings = etcdEnvironmentSettings(vars);
+      if (settings.length === 0) continue;
+      return { kind: 'etcd', host: this.ctx.host.name, source: 'env-file', definedAt: this.ctx.at(hostPath, 1), binary: 'etcd', settings, mounts: [] };
+    }
+    return undefined;
+  }
+
+  /** A running process stands for a component only when no file on the host defines it. */
+  private componentsFromProcesses(defined: Component[]): Component[] {
+    const out: Component[] = [];
+    for (const process of this.cluster.processes.filter((p) => p.host === this.ctx.host.name)) {
+      const command = identifyCommand(process.argv.map((text) => ({ text, at: process.at })));
+      if (!command || defined.some((c) => c.kind === command.kind) || out.some((c) => c.kind === command.kind)) continue;
+      out.push({
+        kind: command.kind,
+        host: this.ctx.host.name,
+        source: 'process',
+        definedAt: process.at,
+        binary: command.binary,
+        settings: parseFlags(command.args),
+        mounts: [],
+      });
+    }
+    return out;
+  }
+
+  /** Records the files a component names, and reads those the walk did not already read. */
+  private followReferences(component: Component): void {
+    for (const ref of componentReferences(this.ctx, component)) {
+      this.cluster.fileRefs.push(ref);
+      if (!ref.exists || !ref.mounted) continue;
+      if (ref.purpose === 'cert' || ref.purpose === 'key' || ref.purpose === 'ca') this.readPki(ref.hostPath);
+      else if (ref.purpose === 'kubeconfig') {
+        this.readKubeconfigFile(ref.hostPath);
+        const kubeconfig = this.cluster.kubeconfigs.find((k) => k.host === ref.host && k.hostPath === ref.hostPath);
+        if (kubeconfig && ref.setting !== 'bootstrap-kubeconfig') kubeconfig.usedBy ??= component.kind;
+      }
+    }
+  }
+
+  /** Kubeconfig references are added once all kubeconfigs of the host are known. */
+  finish(): void {
+    for (const kubeconfig of this.cluster.kubeconfigs.filter((k) => k.host === this.ctx.host.name)) {
+      for (const ref of kubeconfig.refs) {
+        this.cluster.fileRefs.push(ref);
+        if (ref.exists && !ref.hostPath.includes('#')) this.readPki(ref.hostPath);
+      }
+    }
+  }
+}
+
+/** Reads one host root (or a loose folder of manifests) into the cluster model. */
+export function collectHost(
+  cluster: Cluster,
+  host: Host,
+  rootPath: string,
+  live: boolean,
+  snapshotModes?: Map<string, number>,
+  only?: string,
+): void {
+  const collector = new HostCollector(new HostContext(cluster, host, rootPath, snapshotModes), live, only);
+  collector.collect();
+  collector.finish();
+}
+

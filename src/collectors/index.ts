@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { collectHost } from './host.js';
+import { Cluster } from '../model/cluster.js';
+import type { Host } from '../model/types.js';
+
+/** Written by `kaudit collect` (and by hand for fixtures): facts a copied tree loses, such as file modes. */
+export const SNAPSHOT_MANIFEST = '.kaudit-snapshot.json';
+
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A host root holds etc/ (a copy of a node's root file system, or the node's own /). */
+export function isHostRoot(dir: string): boolean {
+  return isDirectory(path.join(dir, 'etc'));
+}
+
+function readSnapshotModes(cluster: Cluster, hostRoot: string, host: Host): Map<string, number> | undefined {
+  const file = path.join(hostRoot, SNAPSHOT_MANIFEST);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { modes?: Record<string, string | number> };
+    const modes = new Map<string, number>();
+    for (const [hostPath, mode] of Object.entries(parsed.modes ?? {})) {
+      modes.set(hostPath, typeof mode === 'number' ? mode : parseInt(mode, 8));
+    }
+    return modes;
+  } catch {
+    const at = { host: host.name, root: host.root, file: host.prefix ? `${host.prefix}/${SNAPSHOT_MANIFEST}` : SNAPSHOT_MANIFEST };
+    cluster.diagnostics.push({ level: 'warning', at, message: 'snapshot manifest is not valid JSON; file modes are not known' });
+    return undefined;
+  }
+}
+
+function liveHostName(): string {
+  try {
+    return fs.readFileSync('/etc/hostname', 'utf8').trim() || os.hostname();
+  } catch {
+    return os.hostname();
+  }
+}
+
+function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean): void {
+  const modes = live ? undefined : readSnapshotModes(cluster, hostRoot, host);
+  if (modes) host.modes = 'snapshot';
+  cluster.hosts.push(host);
+  collectHost(cluster, host, hostRoot, live, modes);
+}
+
+/**
+ * Reads every PATH into one cluster: a host root, a cluster folder (one host root per
+ * sub-folder) or anything else (manifests, certificates). Throws InputError only when a
+ * PATH cannot be read at all.
+ */
+export function collect(paths: string[]): Cluster {
+  const cluster = new Cluster();
+  for (const given of paths) {
+    const absolute = path.resolve(given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch {
+      throw new InputError(`${given}: no such file or folder`);
+    }
+    const root = cluster.roots.length;
+    const live = absolute === path.parse(absolute).root;
+    if (stat.isFile()) {
+      cluster.roots.push({ path: path.dirname(absolute), given });
+      const name = path.basename(absolute);
+      addLooseFile(cluster, { name, root, prefix: '', modes: 'filesystem', loose: true }, absolute);
+      continue;
+    }
+    cluster.roots.push({ path: absolute, given });
+    if (live) {
+      addHost(cluster, { name: liveHostName(), root, prefix: '', modes: 'filesystem' }, absolute, true);
+    } else if (isHostRoot(absolute)) {
+      addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem' }, absolute, false);
+    } else {
+      addClusterFolder(cluster, root, absolute);
+    }
+  }
+  return cluster;
+}
+
+function addClusterFolder(cluster: Cluster, root: number, absolute: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(absolute, { withFileTypes: true });
+  } catch {
+    throw new InputError(`${absolute}: folder cannot be read`);
+  }
+  const hostFolders = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && isHostRoot(path.join(absolute, e.name)))
+    .map((e) => e.name)
+    .sort();
+  if (hostFolders.length === 0) {
+    // Not a cluster: a folder of manifests and certificates, read as one loose "host".
+    addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem', loose: true }, absolute, false);
+    return;
+  }
+  for (const name of hostFolders) {
+    addHost(cluster, { name, root, prefix: name, modes: 'filesystem' }, path.join(absolute, name), false);
+  }
+}
+
+function addLooseFile(cluster: Cluster, host: Host, file: string): void {
+  // A single file is read as a host root made of its folder, limited to that file.
+  cluster.hosts.push(host);
+  collectHost(cluster, host, path.dirname(file), false, undefined, `/${path.basename(file)}`);
+}

@@ -1,0 +1,154 @@
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { EXTENDED_KEY_USAGES, readCertificateDetails } from './der.js';
+import type { Certificate, KeyAlgorithm, KeyFormat, PublicKeyInfo, SourceLocation } from '../model/types.js';
+
+export interface PemBlock {
+  label: string;
+  /** 1-based line of the BEGIN marker. */
+  line: number;
+  der: Buffer;
+}
+
+export interface PemScan {
+  blocks: PemBlock[];
+  /** Problems with single blocks, described without their contents. */
+  problems: string[];
+}
+
+const BEGIN = /^-----BEGIN ([A-Z0-9 ]+)-----\s*$/;
+const END = /^-----END ([A-Z0-9 ]+)-----\s*$/;
+
+/** Splits PEM text into blocks. Never echoes block contents into problems. */
+export function scanPem(text: string): PemScan {
+  const lines = text.split('\n');
+  const blocks: PemBlock[] = [];
+  const problems: string[] = [];
+  let open: { label: string; line: number; body: string[] } | undefined;
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    const begin = BEGIN.exec(line);
+    if (begin) {
+      if (open) problems.push(`PEM block "${open.label}" at line ${open.line} has no END line`);
+      open = { label: begin[1], line: index + 1, body: [] };
+      return;
+    }
+    const end = END.exec(line);
+    if (end && open) {
+      if (end[1] !== open.label) problems.push(`PEM block "${open.label}" at line ${open.line} ends with "${end[1]}"`);
+      else blocks.push({ label: open.label, line: open.line, der: Buffer.from(open.body.join(''), 'base64') });
+      open = undefined;
+      return;
+    }
+    if (open && !line.includes(':')) open.body.push(line); // skip RFC 1421 headers (Proc-Type, DEK-Info)
+  });
+  if (open) problems.push(`PEM block "${open.label}" at line ${open.line} is truncated (no END line)`);
+  return { blocks, problems };
+}
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function publicKeyInfo(key: KeyObject): PublicKeyInfo {
+  const spki = key.export({ type: 'spki', format: 'der' });
+  const type = key.asymmetricKeyType;
+  const algorithm: KeyAlgorithm =
+    type === 'rsa' || type === 'rsa-pss' ? 'rsa' : type === 'ec' || type === 'ed25519' || type === 'ed448' || type === 'dsa' ? type : 'unknown';
+  const details = key.asymmetricKeyDetails ?? {};
+  const info: PublicKeyInfo = { algorithm, fingerprint: sha256Hex(spki) };
+  if (details.modulusLength) info.bits = details.modulusLength;
+  if (details.namedCurve) {
+    info.curve = details.namedCurve;
+    info.bits = CURVE_BITS[details.namedCurve];
+  }
+  if (algorithm === 'ed25519') info.bits = 256;
+  return info;
+}
+
+const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp224r1: 224 };
+
+/** "CN=a\nO=b" (Node's form) → "CN=a, O=b". */
+function oneLineName(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+function nameField(name: string, field: string): string[] {
+  return name
+    .split('\n')
+    .filter((part) => part.startsWith(`${field}=`))
+    .map((part) => part.slice(field.length + 1));
+}
+
+function parseSubjectAltName(san: string | undefined): { dnsNames: string[]; ipAddresses: string[] } {
+  const dnsNames: string[] = [];
+  const ipAddresses: string[] = [];
+  for (const entry of san ? san.split(/,\s*/) : []) {
+    if (entry.startsWith('DNS:')) dnsNames.push(entry.slice(4));
+    else if (entry.startsWith('IP Address:')) ipAddresses.push(entry.slice(11).toLowerCase());
+  }
+  return { dnsNames, ipAddresses };
+}
+
+/** Reads one certificate. Throws when the bytes are not a certificate. */
+export function readCertificate(der: Buffer, at: SourceLocation, hostPath: string, indexInFile: number): Certificate {
+  const x509 = new X509Certificate(der);
+  const details = readCertificateDetails(der);
+  const { dnsNames, ipAddresses } = parseSubjectAltName(x509.subjectAltName);
+  const ekuOids = x509.keyUsage; // Node names the extended key usages "keyUsage"
+  return {
+    host: at.host,
+    hostPath,
+    at,
+    indexInFile,
+    subject: oneLineName(x509.subject),
+    commonName: nameField(x509.subject, 'CN')[0] ?? '',
+    organizations: nameField(x509.subject, 'O'),
+    issuer: oneLineName(x509.issuer),
+    serialNumber: x509.serialNumber,
+    fingerprint: sha256Hex(der),
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+    dnsNames,
+    ipAddresses,
+    publicKey: publicKeyInfo(x509.publicKey),
+    signatureAlgorithm: details.signatureAlgorithm,
+    keyUsage: details.keyUsage,
+    extendedKeyUsage: ekuOids ? ekuOids.map((oid) => EXTENDED_KEY_USAGES[oid] ?? oid) : undefined,
+    isCA: x509.ca,
+    subjectKeyId: details.subjectKeyId,
+    authorityKeyId: details.authorityKeyId,
+    der,
+  };
+}
+
+const KEY_FORMATS: Record<string, KeyFormat> = {
+  'RSA PRIVATE KEY': 'pkcs1',
+  'EC PRIVATE KEY': 'sec1',
+  'PRIVATE KEY': 'pkcs8',
+  'ENCRYPTED PRIVATE KEY': 'pkcs8-encrypted',
+  'PUBLIC KEY': 'public',
+  'RSA PUBLIC KEY': 'public',
+};
+
+export function keyFormatOf(label: string): KeyFormat | undefined {
+  return KEY_FORMATS[label];
+}
+
+/**
+ * Reads the public half of a key block. The private key object lives only inside this
+ * function; nothing but the public key's description leaves it.
+ */
+export function readKeyBlock(block: PemBlock, format: KeyFormat): PublicKeyInfo | undefined {
+  if (format === 'pkcs8-encrypted') return undefined;
+  if (format === 'public') {
+    const type = block.label === 'RSA PUBLIC KEY' ? 'pkcs1' : 'spki';
+    return publicKeyInfo(createPublicKey({ key: block.der, format: 'der', type }));
+  }
+  const privateKey = createPrivateKey({ key: block.der, format: 'der', type: format });
+  return publicKeyInfo(createPublicKey(privateKey));
+}
+
+/** True when the buffer looks like a DER SEQUENCE (a binary certificate). */
+export function looksLikeDer(data: Buffer): boolean {
+  return data.length > 4 && data[0] === 0x30 && (data[1] & 0x80) !== 0;
+}

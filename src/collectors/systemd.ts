@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import { identifyCommand, parseFlags, splitWords, type Word } from './args.js';
+import type { HostContext } from './context.js';
+import { etcdFlagOfVariable, parseEnvFile, parseEnvironmentAssignments } from './envfile.js';
+import type { Component, Setting, SourceLocation } from '../model/types.js';
+
+/** Unit folders in systemd's order of precedence. */
+export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+
+interface EnvVar {
+  value: string;
+  at: SourceLocation;
+}
+
+interface UnitState {
+  execStart?: Word[];
+  environment: Map<string, EnvVar>;
+  environmentFiles: Array<{ path: string; optional: boolean; at: SourceLocation }>;
+}
+
+/** One logical line of a unit: its key, value pieces and the line each piece is on. */
+interface Directive {
+  section: string;
+  key: string;
+  pieces: Array<{ text: string; line: number }>;
+}
+
+function directives(text: string): Directive[] {
+  const out: Directive[] = [];
+  const lines = text.split('\n');
+  let section = '';
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = lines[i].trim();
+    if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith(';')) continue;
+    if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
+      section = trimmed.slice(1, -1);
+      continue;
+    }
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) continue;
+    const pieces = [{ text: trimmed.slice(eq + 1), line: i + 1 }];
+    // A trailing backslash continues the line; comment lines inside a continuation are skipped, as systemd does.
+    let last = pieces[0];
+    while (last.text.trimEnd().endsWith('\\') && i + 1 < lines.length) {
+      last.text = last.text.trimEnd().slice(0, -1);
+      i++;
+      const next = lines[i].trim();
+      if (next.startsWith('#') || next.startsWith(';')) {
+        last.text += '\\'; // still continued past the comment
+        continue;
+      }
+      last = { text: lines[i], line: i + 1 };
+      pieces.push(last);
+    }
+    out.push({ section, key: trimmed.slice(0, eq).trim(), pieces });
+  }
+  return out;
+}
+
+/**
+ * Expands `${VAR}` (one word) and a bare `$VAR` word (split on whitespace), as systemd
+ * does in ExecStart. Words from a variable are located where the variable is defined.
+ */
+function expand(words: Word[], env: Map<string, EnvVar>): Word[] {
+  const out: Word[] = [];
+  for (const word of words) {
+    const bare = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word.text);
+    if (bare) {
+      const variable = env.get(bare[1]);
+      if (variable) for (const text of splitWords(variable.value)) out.push({ text, at: variable.at });
+      continue;
+    }
+    let at = word.at;
+    const text = word.text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const variable = env.get(name);
+      if (variable && word.text === `\${${name}}`) at = variable.at;
+      return variable?.value ?? '';
+    });
+    out.push({ text, at });
+  }
+  return out;
+}
+
+function applyUnitFile(ctx: HostContext, hostPath: string, text: string, state: UnitState): void {
+  for (const d of directives(text)) {
+    if (d.section !== 'Service') continue;
+    const value = d.pieces.map((p) => p.text).join(' ').trim();
+    if (d.key === 'ExecStart') {
+      if (value === '') {
+        state.execStart = undefined; // an empty ExecStart= resets the list, as in drop-ins
+        continue;
+      }
+      const words: Word[] = [];
+      for (const piece of d.pieces) {
+        for (const text of splitWords(piece.text)) words.push({ text, at: ctx.at(hostPath, piece.line) });
+      }
+      if (words.length > 0) words[0].text = words[0].text.replace(/^[-@+!:]+/, '');
+      state.execStart = words;
+    } else if (d.key === 'Environment') {
+      for (const [name, v] of parseEnvironmentAssignments(value)) state.environment.set(name, { value: v, at: ctx.at(hostPath, d.pieces[0].line) });
+    } else if (d.key === 'EnvironmentFile') {
+      const optional = value.startsWith('-');
+      state.environmentFiles.push({ path: value.replace(/^-/, ''), optional, at: ctx.at(hostPath, d.pieces[0].line) });
+    }
+  }
+}
+
+/** Variables from EnvironmentFile= override those of Environment=, as systemd documents. */
+function loadEnvironmentFiles(ctx: HostContext, state: UnitState): void {
+  for (const file of state.environmentFiles) {
+    if (!ctx.fs.exists(file.path)) {
+      if (!file.optional) ctx.warn(file.path, `EnvironmentFile named at ${file.at.file}:${file.at.line} is missing`);
+      continue;
+    }
+    const text = ctx.readText(file.path);
+    if (text === undefined) continue;
+    for (const [name, v] of parseEnvFile(text)) state.environment.set(name, { value: v.value, at: ctx.at(file.path, v.line) });
+  }
+}
+
+/** The main unit file and its drop-ins, in the order systemd applies them. */
+export function unitFiles(ctx: HostContext, unitName: string): string[] {
+  const main = UNIT_DIRS.map((dir) => `${dir}/${unitName}`).find((p) => ctx.fs.exists(p));
+  if (!main) return [];
+  const dropIns = new Map<string, string>();
+  for (const dir of [...UNIT_DIRS].reverse()) {
+    const folder = `${dir}/${unitName}.d`;
+    const resolved = ctx.fs.resolve(folder);
+    if (!resolved?.stat.isDirectory()) continue;
+    for (const name of listNames(resolved.real)) if (name.endsWith('.conf')) dropIns.set(name, `${folder}/${name}`);
+  }
+  const ordered = [...dropIns.keys()].sort().map((name) => dropIns.get(name)!);
+  return [main, ...ordered];
+}
+
+function listNames(real: string): string[] {
+  try {
+    return fs.readdirSync(real);
+  } catch {
+    return [];
+  }
+}
+
+/** Reads a service unit into a component, when its ExecStart starts one. */
+export function componentFromUnit(ctx: HostContext, unitName: string): Component | undefined {
+  const files = unitFiles(ctx, unitName);
+  if (files.length === 0) return undefined;
+  const state: UnitState = { environment: new Map(), environmentFiles: [] };
+  for (const file of files) {
+    const text = ctx.readText(file);
+    if (text !== undefined) applyUnitFile(ctx, file, text, state);
+  }
+  if (!state.execStart) return undefined;
+  loadEnvironmentFiles(ctx, state);
+  const command = identifyCommand(expand(state.execStart, state.environment));
+  if (!command) return undefined;
+  const settings: Setting[] = [];
+  if (command.kind === 'etcd') settings.push(...etcdEnvironmentSettings(state.environment));
+  settings.push(...parseFlags(command.args));
+  return {
+    kind: command.kind,
+    host: ctx.host.name,
+    source: 'systemd',
+    definedAt: ctx.at(files[0], 1),
+    binary: command.binary,
+    settings,
+    mounts: [],
+  };
+}
+
+/** etcd's ETCD_* variables, as settings; flags given on the command line come after and win. */
+export function etcdEnvironmentSettings(env: Map<string, { value: string; at: SourceLocation }>): Setting[] {
+  const settings: Setting[] = [];
+  for (const [name, variable] of env) {
+    const flag = etcdFlagOfVariable(name);
+    if (flag) settings.push({ name: flag, value: variable.value, origin: 'env', at: variable.at, sourceKey: name });
+  }
+  return settings;
+}

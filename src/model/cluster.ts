@@ -1,0 +1,91 @@
+import type {
+  Certificate,
+  CniConfig,
+  Component,
+  ComponentKind,
+  Diagnostic,
+  FileReference,
+  Host,
+  KeyFile,
+  Kubeconfig,
+  Manifest,
+  Process,
+  Route,
+  ScanRoot,
+  Setting,
+} from './types.js';
+
+/** The last value of a setting: later flags override earlier ones, as in the components' flag parsers. */
+export function setting(component: Component, name: string): Setting | undefined {
+  for (let i = component.settings.length - 1; i >= 0; i--) {
+    if (component.settings[i].name === name) return component.settings[i];
+  }
+  return undefined;
+}
+
+function pathKey(host: string, hostPath: string): string {
+  return `${host}\u0000${hostPath}`;
+}
+
+/** One cluster: every host of every scanned PATH, and what was read from them. */
+export class Cluster {
+  readonly roots: ScanRoot[] = [];
+  readonly hosts: Host[] = [];
+  readonly components: Component[] = [];
+  readonly certificates: Certificate[] = [];
+  readonly keys: KeyFile[] = [];
+  readonly fileRefs: FileReference[] = [];
+  readonly kubeconfigs: Kubeconfig[] = [];
+  readonly manifests: Manifest[] = [];
+  readonly cniConfigs: CniConfig[] = [];
+  readonly routes: Route[] = [];
+  readonly processes: Process[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+
+  private certIndex?: Map<string, Certificate[]>;
+  private keyIndex?: Map<string, KeyFile[]>;
+
+  componentsOf(kind: ComponentKind): Component[] {
+    return this.components.filter((c) => c.kind === kind);
+  }
+
+  /** The certificates of a file (a bundle gives several), in file order. */
+  certificatesAt(host: string, hostPath: string): Certificate[] {
+    if (!this.certIndex) {
+      this.certIndex = new Map();
+      for (const cert of this.certificates) {
+        const key = pathKey(cert.host, cert.hostPath);
+        const list = this.certIndex.get(key) ?? [];
+        list.push(cert);
+        this.certIndex.set(key, list);
+      }
+    }
+    return this.certIndex.get(pathKey(host, hostPath)) ?? [];
+  }
+
+  keysAt(host: string, hostPath: string): KeyFile[] {
+    if (!this.keyIndex) {
+      this.keyIndex = new Map();
+      for (const key of this.keys) {
+        const k = pathKey(key.host, key.hostPath);
+        const list = this.keyIndex.get(k) ?? [];
+        list.push(key);
+        this.keyIndex.set(k, list);
+      }
+    }
+    return this.keyIndex.get(pathKey(host, hostPath)) ?? [];
+  }
+
+  /** The reference a component's setting makes to a file, when the setting names one. */
+  referenceOf(component: Component, settingName: string): FileReference | undefined {
+    let found: FileReference | undefined;
+    for (const ref of this.fileRefs) if (ref.owner === component && ref.setting === settingName) found = ref;
+    return found;
+  }
+
+  /** The certificates that a component's setting points at (empty when unset or missing). */
+  certificatesOf(component: Component, settingName: string): Certificate[] {
+    const ref = this.referenceOf(component, settingName);
+    return ref && ref.exists && ref.mounted ? this.certificatesAt(ref.host, ref.hostPath) : [];
+  }
+}

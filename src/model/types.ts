@@ -1,0 +1,243 @@
+/**
+ * The cluster model: everything the collectors read, with provenance.
+ * Rules only ever see these types; they never touch the file system.
+ */
+
+/** Where something was found. `file` is relative to the scan root it came from. */
+export interface SourceLocation {
+  /** Host name (the sub-folder of a cluster folder, or the host root's name). */
+  host: string;
+  /** Index into Cluster.roots: which scanned PATH the file belongs to. */
+  root: number;
+  /** Path relative to that scan root, with forward slashes. */
+  file: string;
+  /** 1-based line, when the source has lines. */
+  line?: number;
+}
+
+export type ComponentKind =
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kubelet'
+  | 'kube-proxy'
+  | 'container-runtime';
+
+/** How a component is run on its host. */
+export type ComponentSource = 'static-pod' | 'systemd' | 'env-file' | 'process';
+
+/** Where a setting came from: a command-line flag, an environment variable or a config file field. */
+export type SettingOrigin = 'flag' | 'env' | 'config-file';
+
+export interface Setting {
+  /** The flag name without dashes, e.g. `tls-cert-file`. */
+  name: string;
+  value: string;
+  origin: SettingOrigin;
+  /** Where the setting is written (the env file line for a `$VAR` that expanded into a flag). */
+  at: SourceLocation;
+  /** The config-file field or env variable when origin is not `flag`. */
+  sourceKey?: string;
+}
+
+/** A hostPath volume mounted into a static pod. */
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+}
+
+export interface Component {
+  kind: ComponentKind;
+  host: string;
+  source: ComponentSource;
+  /** The file that defines the component (static pod, unit, env file, cmdline). */
+  definedAt: SourceLocation;
+  /** Binary name for container runtimes (containerd, crio, dockerd). */
+  binary?: string;
+  /** Effective settings, in order; for repeated flags every occurrence is kept. */
+  settings: Setting[];
+  /** Version from the image tag of a static pod (e.g. 1.29.3), when known. */
+  version?: string;
+  image?: string;
+  /** Static pods only: hostPath mounts, used to map in-container paths to host paths. */
+  mounts: Mount[];
+}
+
+export type KeyAlgorithm = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
+
+export interface PublicKeyInfo {
+  algorithm: KeyAlgorithm;
+  /** RSA modulus length or EC curve size in bits. */
+  bits?: number;
+  /** Named curve for EC keys (prime256v1, secp384r1). */
+  curve?: string;
+  /** sha256 of the SubjectPublicKeyInfo DER, hex: identifies a key pair. */
+  fingerprint: string;
+}
+
+export interface Certificate {
+  host: string;
+  /** Absolute path inside the host (e.g. /etc/kubernetes/pki/ca.crt), or a kubeconfig path plus field. */
+  hostPath: string;
+  at: SourceLocation;
+  /** Position in a bundle (0 for the first certificate of a file). */
+  indexInFile: number;
+  /** Where the certificate is embedded, when not in a PEM file of its own. */
+  embeddedIn?: 'kubeconfig';
+  subject: string;
+  commonName: string;
+  organizations: string[];
+  issuer: string;
+  serialNumber: string;
+  /** sha256 of the DER certificate, hex. */
+  fingerprint: string;
+  notBefore: Date;
+  notAfter: Date;
+  dnsNames: string[];
+  ipAddresses: string[];
+  publicKey: PublicKeyInfo;
+  signatureAlgorithm: string;
+  /** keyUsage bits by name (digitalSignature, keyEncipherment, keyCertSign…); undefined when the extension is absent. */
+  keyUsage?: string[];
+  /** extendedKeyUsage by name (serverAuth, clientAuth…); undefined when the extension is absent. */
+  extendedKeyUsage?: string[];
+  isCA: boolean;
+  subjectKeyId?: string;
+  authorityKeyId?: string;
+  /** File mode (e.g. 0o644) when known. */
+  mode?: number;
+  /** The DER bytes: public data, kept so rules can verify signatures. */
+  der: Buffer;
+}
+
+export type KeyFormat = 'pkcs1' | 'pkcs8' | 'sec1' | 'pkcs8-encrypted' | 'public';
+
+/** A key file. Private key material is never kept: only what identifies the pair. */
+export interface KeyFile {
+  host: string;
+  hostPath: string;
+  at: SourceLocation;
+  format: KeyFormat;
+  isPrivate: boolean;
+  /** Undefined for encrypted keys, whose public half cannot be read. */
+  publicKey?: PublicKeyInfo;
+  mode?: number;
+  embeddedIn?: 'kubeconfig';
+}
+
+export type FilePurpose = 'cert' | 'key' | 'ca' | 'kubeconfig' | 'config';
+
+/** A path that a flag, a config field or a kubeconfig names. */
+export interface FileReference {
+  host: string;
+  /** The component whose setting names the file, when one does. */
+  owner?: Component;
+  /** The setting (flag name) or kubeconfig field that names the file. */
+  setting: string;
+  purpose: FilePurpose;
+  /** The path as written. */
+  written: string;
+  /** The path on the host after mapping through hostPath mounts. */
+  hostPath: string;
+  /** False when a static pod's path is not under any hostPath mount. */
+  mounted: boolean;
+  exists: boolean;
+  at: SourceLocation;
+}
+
+export interface KubeconfigCluster {
+  name: string;
+  server?: string;
+  /** The CA certificates (embedded, or read from certificate-authority). */
+  caHostPath?: string;
+  at: SourceLocation;
+}
+
+export interface KubeconfigUser {
+  name: string;
+  /** The client certificate's host path (embedded ones get a synthetic `#users/NAME` path). */
+  certHostPath?: string;
+  keyHostPath?: string;
+  hasToken: boolean;
+  hasBasicAuth: boolean;
+  at: SourceLocation;
+}
+
+export interface Kubeconfig {
+  host: string;
+  hostPath: string;
+  at: SourceLocation;
+  clusters: KubeconfigCluster[];
+  users: KubeconfigUser[];
+  /** The component that uses this kubeconfig (by flag, or by kubeadm's file names). */
+  usedBy?: ComponentKind;
+  /** The kubeconfig's own references to certificate, key and CA files (embedded ones included). */
+  refs: FileReference[];
+}
+
+/** A YAML/JSON document with its text positions, for rules over manifests and configs. */
+export interface Manifest {
+  host: string;
+  hostPath: string;
+  at: SourceLocation;
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  /** Plain data of the document. */
+  data: unknown;
+  /** Line of each dotted path (`metadata.labels.app`, `spec.containers.0.image`). */
+  lines: Map<string, number>;
+}
+
+export interface CniConfig {
+  host: string;
+  hostPath: string;
+  at: SourceLocation;
+  fileName: string;
+  /** Parsed JSON, or undefined with `error` set. */
+  data?: unknown;
+  error?: string;
+}
+
+export interface Route {
+  host: string;
+  iface: string;
+  /** CIDR, e.g. 10.32.0.0/24 or fd00::/64. */
+  destination: string;
+  gateway?: string;
+  family: 4 | 6;
+  at: SourceLocation;
+}
+
+export interface Process {
+  host: string;
+  pid: number;
+  argv: string[];
+  at: SourceLocation;
+}
+
+export interface Diagnostic {
+  level: 'warning' | 'error';
+  /** Host and file the problem concerns, relative to the scan root (absent for argument errors). */
+  at?: SourceLocation;
+  message: string;
+}
+
+export interface Host {
+  name: string;
+  root: number;
+  /** The host root folder relative to its scan root ('' when the scan root is the host root). */
+  prefix: string;
+  /** Where file modes come from: the file system, a snapshot's manifest, or unknown. */
+  modes: 'filesystem' | 'snapshot' | 'unknown';
+  /** True for loose manifest folders (not a host root). */
+  loose?: boolean;
+}
+
+export interface ScanRoot {
+  /** Absolute path of a scanned PATH. */
+  path: string;
+  /** As given on the command line. */
+  given: string;
+}

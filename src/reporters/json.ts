@@ -1,0 +1,37 @@
+import { countByLevel, type ScanResult } from './result.js';
+
+/** The JSON report (shape documented in the README). */
+export function formatJson(result: ScanResult): string {
+  const { cluster } = result;
+  const report = {
+    tool: { name: 'kaudit', version: result.toolVersion },
+    now: result.now.toISOString(),
+    roots: cluster.roots.map((r) => r.given),
+    hosts: cluster.hosts.map((h) => ({ name: h.name, root: h.root, path: h.prefix, fileModes: h.modes })),
+    summary: {
+      ...countByLevel(result.findings),
+      findings: result.findings.length,
+      hosts: cluster.hosts.length,
+      components: cluster.components.length,
+      certificates: cluster.certificates.length,
+    },
+    findings: result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      level: f.level,
+      message: f.message,
+      host: f.at.host,
+      root: f.at.root,
+      file: f.at.file,
+      line: f.at.line ?? null,
+      related: f.related.map((r) => ({ host: r.host, root: r.root, file: r.file, line: r.line ?? null, message: r.message ?? null })),
+      fingerprint: f.fingerprint,
+    })),
+    warnings: cluster.diagnostics.map((d) => ({
+      level: d.level,
+      message: d.message,
+      host: d.at?.host ?? null,
+      file: d.at?.file ?? null,
+    })),
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

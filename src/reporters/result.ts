@@ -1,0 +1,23 @@
+import type { Cluster } from '../model/cluster.js';
+import type { Finding, Level } from '../model/finding.js';
+import type { Rule } from '../rules/rule.js';
+
+/** Everything a reporter needs; reporters never recompute findings. */
+export interface ScanResult {
+  cluster: Cluster;
+  findings: Finding[];
+  /** The rules that were evaluated. */
+  rules: readonly Rule[];
+  now: Date;
+  toolVersion: string;
+}
+
+export function countByLevel(findings: Finding[]): Record<Level, number> {
+  const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  for (const finding of findings) counts[finding.level]++;
+  return counts;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,84 @@
+import { pathToFileURL } from 'node:url';
+import { HELP_BASE_URL, docPath } from '../rules/index.js';
+import type { SourceLocation } from '../model/types.js';
+import type { ScanResult } from './result.js';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+function baseId(result: ScanResult, root: number): string {
+  return result.cluster.roots.length === 1 ? 'SCANROOT' : `SCANROOT${root + 1}`;
+}
+
+function physicalLocation(result: ScanResult, at: SourceLocation) {
+  return {
+    artifactLocation: { uri: at.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: baseId(result, at.root) },
+    region: { startLine: at.line ?? 1 },
+  };
+}
+
+/** SARIF 2.1.0 with one run; `results` is present even when empty. */
+export function formatSarif(result: ScanResult): string {
+  const { cluster } = result;
+  const ruleIndex = new Map(result.rules.map((rule, index) => [rule.id, index]));
+  const originalUriBaseIds = Object.fromEntries(
+    cluster.roots.map((root, index) => {
+      const href = pathToFileURL(root.path).href;
+      return [baseId(result, index), { uri: href.endsWith('/') ? href : `${href}/` }];
+    }),
+  );
+  const sarif = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kaudit',
+            version: result.toolVersion,
+            semanticVersion: result.toolVersion,
+            informationUri: HELP_BASE_URL.replace(/blob\/main\/$/, ''),
+            rules: result.rules.map((rule) => ({
+              id: rule.id,
+              name: rule.id.replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase()),
+              shortDescription: { text: rule.title },
+              fullDescription: { text: rule.description },
+              helpUri: `${HELP_BASE_URL}${docPath(rule)}`,
+              defaultConfiguration: { level: rule.level },
+              properties: { tags: rule.tags },
+            })),
+          },
+        },
+        originalUriBaseIds,
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: cluster.diagnostics.map((d) => ({
+              level: d.level,
+              message: { text: d.message },
+              ...(d.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, d.at).artifactLocation } }] } : {}),
+            })),
+          },
+        ],
+        results: result.findings.map((finding) => ({
+          ruleId: finding.ruleId,
+          ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+          level: finding.level,
+          message: { text: `${finding.at.host}: ${finding.message}` },
+          locations: [{ physicalLocation: physicalLocation(result, finding.at) }],
+          ...(finding.related.length > 0
+            ? {
+                relatedLocations: finding.related.map((rel, index) => ({
+                  id: index + 1,
+                  physicalLocation: physicalLocation(result, rel),
+                  message: { text: rel.host === finding.at.host ? (rel.message ?? rel.file) : `${rel.host}: ${rel.message ?? rel.file}` },
+                })),
+              }
+            : {}),
+          partialFingerprints: { 'kauditFindingHash/v1': finding.fingerprint },
+          properties: { host: finding.at.host },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,151 @@
+import { X509Certificate } from 'node:crypto';
+import type { Cluster } from '../../model/cluster.js';
+import type { Certificate, ComponentKind, FileReference, KeyFile, SourceLocation } from '../../model/types.js';
+
+/** `"kube-apiserver"` or the whole subject when there is no CN. */
+export function certName(cert: Certificate): string {
+  return `"${cert.commonName || cert.subject || '(empty subject)'}"`;
+}
+
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+const x509Cache = new WeakMap<Buffer, X509Certificate>();
+function x509(cert: Certificate): X509Certificate {
+  let parsed = x509Cache.get(cert.der);
+  if (!parsed) {
+    parsed = new X509Certificate(cert.der);
+    x509Cache.set(cert.der, parsed);
+  }
+  return parsed;
+}
+
+const signatureCache = new Map<string, boolean>();
+/** Whether `ca` issued `cert`: names (and key ids) match and the signature verifies. */
+export function signedBy(cert: Certificate, ca: Certificate): boolean {
+  const cacheKey = `${cert.fingerprint}:${ca.fingerprint}`;
+  let result = signatureCache.get(cacheKey);
+  if (result === undefined) {
+    try {
+      result = x509(cert).checkIssued(x509(ca)) && x509(cert).verify(x509(ca).publicKey);
+    } catch {
+      result = false;
+    }
+    signatureCache.set(cacheKey, result);
+  }
+  return result;
+}
+
+export function isSelfSigned(cert: Certificate): boolean {
+  return cert.subject === cert.issuer && signedBy(cert, cert);
+}
+
+/**
+ * Whether the first certificate of a presented file chains to one of the trusted
+ * certificates, through intermediates found in the presented file or the trust bundle.
+ */
+export function chainsTo(presented: Certificate[], trusted: Certificate[]): boolean {
+  if (presented.length === 0 || trusted.length === 0) return true; // nothing to judge
+  const intermediates = [...presented.slice(1), ...trusted];
+  let current = presented[0];
+  for (let depth = 0; depth < 6; depth++) {
+    if (trusted.some((ca) => ca.fingerprint === current.fingerprint || signedBy(current, ca))) return true;
+    const next = intermediates.find((c) => c.fingerprint !== current.fingerprint && signedBy(current, c));
+    if (!next) return false;
+    current = next;
+  }
+  return false;
+}
+
+const issuerCache = new WeakMap<Cluster, Map<string, Certificate[]>>();
+/** The certificates anywhere in the cluster that issued this one (one per distinct CA certificate). */
+export function issuersOf(cluster: Cluster, cert: Certificate): Certificate[] {
+  let bySubject = issuerCache.get(cluster);
+  if (!bySubject) {
+    bySubject = new Map();
+    const seen = new Set<string>();
+    for (const candidate of cluster.certificates) {
+      if (seen.has(candidate.fingerprint)) continue;
+      seen.add(candidate.fingerprint);
+      const list = bySubject.get(candidate.subject) ?? [];
+      list.push(candidate);
+      bySubject.set(candidate.subject, list);
+    }
+    issuerCache.set(cluster, bySubject);
+  }
+  return (bySubject.get(cert.issuer) ?? []).filter((ca) => ca.fingerprint !== cert.fingerprint && signedBy(cert, ca));
+}
+
+export type CertRole = 'serving' | 'client' | 'peer' | 'ca';
+
+/** A place where a certificate file is put to use: a component flag or a kubeconfig field. */
+export interface CertUse {
+  ref: FileReference;
+  role: CertRole;
+  /** The component that presents or trusts it (for kubeconfigs, the component using the kubeconfig). */
+  component?: ComponentKind;
+  certs: Certificate[];
+}
+
+const ROLES: Partial<Record<ComponentKind, Record<string, CertRole>>> = {
+  'kube-apiserver': {
+    'tls-cert-file': 'serving',
+    'etcd-certfile': 'client',
+    'kubelet-client-certificate': 'client',
+    'proxy-client-cert-file': 'client',
+    'client-ca-file': 'ca',
+    'etcd-cafile': 'ca',
+    'kubelet-certificate-authority': 'ca',
+    'requestheader-client-ca-file': 'ca',
+  },
+  'kube-controller-manager': {
+    'cluster-signing-cert-file': 'ca',
+    'root-ca-file': 'ca',
+    'client-ca-file': 'ca',
+    'requestheader-client-ca-file': 'ca',
+    'tls-cert-file': 'serving',
+  },
+  'kube-scheduler': { 'tls-cert-file': 'serving', 'client-ca-file': 'ca' },
+  etcd: { 'cert-file': 'serving', 'peer-cert-file': 'peer', 'trusted-ca-file': 'ca', 'peer-trusted-ca-file': 'ca' },
+  kubelet: { 'tls-cert-file': 'serving', 'client-ca-file': 'ca' },
+};
+
+const useCache = new WeakMap<Cluster, CertUse[]>();
+/** Every use of a certificate file in the cluster, with the role the certificate plays there. */
+export function certificateUses(cluster: Cluster): CertUse[] {
+  const cached = useCache.get(cluster);
+  if (cached) return cached;
+  const uses: CertUse[] = [];
+  for (const ref of cluster.fileRefs) {
+    if (!ref.exists || !ref.mounted || (ref.purpose !== 'cert' && ref.purpose !== 'ca')) continue;
+    let role: CertRole | undefined;
+    let component: ComponentKind | undefined;
+    if (ref.owner) {
+      role = ROLES[ref.owner.kind]?.[ref.setting];
+      component = ref.owner.kind;
+    } else {
+      role = ref.purpose === 'ca' ? 'ca' : 'client'; // a kubeconfig's client certificate or cluster CA
+      component = cluster.kubeconfigs.find((k) => k.refs.includes(ref))?.usedBy;
+    }
+    if (!role) continue;
+    const certs = cluster.certificatesAt(ref.host, ref.hostPath);
+    if (certs.length > 0) uses.push({ ref, role, certs, ...(component ? { component } : {}) });
+  }
+  useCache.set(cluster, uses);
+  return uses;
+}
+
+/** The private keys of a file (a combined cert+key file included). */
+export function privateKeysAt(cluster: Cluster, host: string, hostPath: string): KeyFile[] {
+  return cluster.keysAt(host, hostPath).filter((k) => k.isPrivate);
+}
+
+/** The location of a flag or field, with a note for SARIF related locations. */
+export function related(at: SourceLocation, message: string): SourceLocation & { message: string } {
+  return { ...at, message };
+}
+
+export function flagText(ref: FileReference): string {
+  return ref.owner ? `--${ref.setting}` : ref.setting;
+}

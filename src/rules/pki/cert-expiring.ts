@@ -1,0 +1,26 @@
+import { defineRule } from '../rule.js';
+import { certName, isoDate } from '../lib/pki.js';
+
+const DAY = 86_400_000;
+
+export default defineRule({
+  id: 'pki/cert-expiring',
+  level: 'warning',
+  title: 'Certificate expires within the expiry window',
+  description: 'A certificate that expires soon takes its component down on that day unless it is renewed first.',
+  fix: 'fix',
+  tags: ['pki', 'availability'],
+  check(cluster, { now, expiryWindowDays }, report) {
+    const horizon = now.getTime() + expiryWindowDays * DAY;
+    for (const cert of cluster.certificates) {
+      const notAfter = cert.notAfter.getTime();
+      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore) continue;
+      const days = Math.floor((notAfter - now.getTime()) / DAY);
+      report({
+        message: `certificate ${certName(cert)} expires on ${isoDate(cert.notAfter)}, in ${days} day${days === 1 ? '' : 's'} (window: ${expiryWindowDays} days)`,
+        at: cert.at,
+        key: cert.fingerprint,
+      });
+    }
+  },
+});

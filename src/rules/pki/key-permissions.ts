@@ -1,0 +1,22 @@
+import { defineRule } from '../rule.js';
+
+export default defineRule({
+  id: 'pki/key-permissions',
+  level: 'warning',
+  title: 'Private key readable by group or others',
+  description: 'Any local user or process that can read a private key can impersonate the component it belongs to.',
+  fix: 'fix',
+  tags: ['pki', 'security', 'CIS-1.1.21', 'CIS-4.1.10'],
+  check(cluster, _context, report) {
+    const reported = new Set<string>();
+    for (const key of cluster.keys) {
+      if (!key.isPrivate || key.mode === undefined || (key.mode & 0o077) === 0) continue;
+      const fileKey = `${key.host}\u0000${key.hostPath}`;
+      if (reported.has(fileKey)) continue;
+      reported.add(fileKey);
+      const mode = key.mode.toString(8).padStart(4, '0');
+      const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
+      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath });
+    }
+  },
+});

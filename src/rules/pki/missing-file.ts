@@ -1,0 +1,22 @@
+import { defineRule } from '../rule.js';
+import { flagText } from '../lib/pki.js';
+
+export default defineRule({
+  id: 'pki/missing-file',
+  level: 'error',
+  title: 'Certificate, key or CA file named by a setting is missing',
+  description: 'A component whose certificate, key or CA file is missing, or not mounted into its static pod, does not start.',
+  fix: 'plan',
+  tags: ['pki', 'availability'],
+  check(cluster, _context, report) {
+    for (const ref of cluster.fileRefs) {
+      if (ref.purpose !== 'cert' && ref.purpose !== 'key' && ref.purpose !== 'ca') continue;
+      if (ref.exists && ref.mounted) continue;
+      const who = ref.owner ? `${ref.owner.kind} ${flagText(ref)}` : `kubeconfig field ${ref.setting}`;
+      const message = ref.mounted
+        ? `${who} names ${ref.written}, which does not exist on ${ref.host}`
+        : `${who} names ${ref.written}, which no hostPath volume mounts into the static pod`;
+      report({ message, at: ref.at, key: `${ref.setting}\u0000${ref.written}` });
+    }
+  },
+});

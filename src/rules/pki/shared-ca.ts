@@ -1,0 +1,40 @@
+import { defineRule } from '../rule.js';
+import { certName, related } from '../lib/pki.js';
+
+export default defineRule({
+  id: 'pki/shared-ca',
+  level: 'warning',
+  title: 'etcd trusts the same CA as the Kubernetes API',
+  description: 'When etcd trusts the cluster CA, every client certificate that CA signs (every kubelet, every user) can read and write etcd directly, bypassing RBAC.',
+  fix: 'fix',
+  tags: ['pki', 'security', 'CIS-2.7'],
+  check(cluster, _context, report) {
+    const apiserverCAs = cluster.componentsOf('kube-apiserver').flatMap((apiserver) => {
+      const ref = cluster.referenceOf(apiserver, 'client-ca-file');
+      return ref ? cluster.certificatesOf(apiserver, 'client-ca-file').map((cert) => ({ cert, ref })) : [];
+    });
+    if (apiserverCAs.length === 0) return;
+    for (const etcd of cluster.componentsOf('etcd')) {
+      const sharing = ['trusted-ca-file', 'peer-trusted-ca-file'].flatMap((flag) => {
+        const ref = cluster.referenceOf(etcd, flag);
+        const trusted = cluster.certificatesOf(etcd, flag);
+        const same = apiserverCAs.filter(({ cert }) =>
+          trusted.some((t) => t.publicKey.fingerprint === cert.publicKey.fingerprint && t.subject === cert.subject),
+        );
+        return ref && same.length > 0 ? [{ flag, ref, same }] : [];
+      });
+      if (sharing.length === 0) continue;
+      const [first, ...others] = sharing;
+      const apiserverRefs = new Map(sharing.flatMap(({ same }) => same.map(({ ref }) => [ref, ref])));
+      report({
+        message: `etcd on ${etcd.host} (${sharing.map((s) => `--${s.flag}`).join(', ')}) trusts CA ${certName(first.same[0].cert)}, which is also the kube-apiserver --client-ca-file: any client certificate of the cluster CA can talk to etcd`,
+        at: first.ref.at,
+        related: [
+          ...others.map((o) => related(o.ref.at, `etcd --${o.flag}`)),
+          ...[...apiserverRefs.keys()].map((apiRef) => related(apiRef.at, `kube-apiserver on ${apiRef.host} --client-ca-file`)),
+        ],
+        key: 'etcd-trusts-cluster-ca',
+      });
+    }
+  },
+});

@@ -1,0 +1,53 @@
+import { defineRule } from '../rule.js';
+import { certName, certificateUses, related } from '../lib/pki.js';
+import type { Certificate, ComponentKind } from '../../model/types.js';
+
+function byLocation(a: Certificate, b: Certificate): number {
+  return a.at.host.localeCompare(b.at.host) || a.at.file.localeCompare(b.at.file) || (a.at.line ?? 0) - (b.at.line ?? 0);
+}
+
+export default defineRule({
+  id: 'pki/shared-keypair',
+  level: 'error',
+  title: 'One key pair used by several components or hosts',
+  description: 'When two identities share a key pair, stealing one compromises both, and neither can be revoked or rotated alone.',
+  fix: 'fix',
+  tags: ['pki', 'security'],
+  check(cluster, _context, report) {
+    const byKey = new Map<string, Certificate[]>();
+    for (const cert of cluster.certificates) {
+      const list = byKey.get(cert.publicKey.fingerprint) ?? [];
+      list.push(cert);
+      byKey.set(cert.publicKey.fingerprint, list);
+    }
+    const usesByCert = new Map<Certificate, Array<{ component?: ComponentKind; host: string }>>();
+    for (const use of certificateUses(cluster)) {
+      if (use.role === 'ca') continue;
+      for (const cert of use.certs) {
+        const list = usesByCert.get(cert) ?? [];
+        list.push({ component: use.component, host: use.ref.host });
+        usesByCert.set(cert, list);
+      }
+    }
+    for (const [fingerprint, certs] of byKey) {
+      if (certs.length < 2) continue;
+      const names = new Set(certs.map((c) => c.subject));
+      const uses = certs.flatMap((c) => usesByCert.get(c) ?? []);
+      const components = new Set(uses.map((u) => u.component).filter(Boolean));
+      const kubeletHosts = new Set(uses.filter((u) => u.component === 'kubelet').map((u) => u.host));
+      const reasons: string[] = [];
+      if (names.size > 1) reasons.push(`subjects ${[...names].map((n) => `"${n}"`).join(', ')}`);
+      if (components.size > 1) reasons.push(`components ${[...components].sort().join(', ')}`);
+      if (kubeletHosts.size > 1) reasons.push(`kubelets of ${[...kubeletHosts].sort().join(', ')}`);
+      if (reasons.length === 0) continue; // copies of one certificate for one identity
+      const sorted = [...certs].sort(byLocation);
+      const places = new Set(sorted.map((c) => `${c.host}:${c.hostPath}`));
+      report({
+        message: `one ${sorted[0].publicKey.algorithm.toUpperCase()} key pair is shared by ${reasons.join('; ')} (${places.size} files, first ${certName(sorted[0])})`,
+        at: sorted[0].at,
+        related: sorted.slice(1).map((c) => related(c.at, `certificate ${certName(c)} with the same key`)),
+        key: fingerprint,
+      });
+    }
+  },
+});

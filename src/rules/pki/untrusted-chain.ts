@@ -1,0 +1,80 @@
+import { defineRule, type Report } from '../rule.js';
+import { certName, chainsTo, flagText, related } from '../lib/pki.js';
+import type { Cluster } from '../../model/cluster.js';
+import type { Component, ComponentKind, FileReference } from '../../model/types.js';
+
+interface Side {
+  ref: FileReference;
+  who: string;
+}
+
+function side(cluster: Cluster, component: Component, flag: string): Side | undefined {
+  const ref = cluster.referenceOf(component, flag);
+  if (!ref || !ref.exists || !ref.mounted) return undefined;
+  return { ref, who: `${component.kind} on ${component.host} ${flagText(ref)}` };
+}
+
+function sides(cluster: Cluster, kind: ComponentKind, flag: string): Side[] {
+  return cluster.componentsOf(kind).flatMap((c) => side(cluster, c, flag) ?? []);
+}
+
+/**
+ * Reports when the certificate one side presents does not chain to the CA the other
+ * side trusts. One finding per presented file, naming every trust anchor it fails.
+ */
+function checkPairs(cluster: Cluster, presented: Side[], trusting: Side[], report: (r: Report) => void): void {
+  for (const p of presented) {
+    const certs = cluster.certificatesAt(p.ref.host, p.ref.hostPath);
+    if (certs.length === 0) continue;
+    const failing = trusting.filter((t) => !chainsTo(certs, cluster.certificatesAt(t.ref.host, t.ref.hostPath)));
+    if (failing.length === 0) continue;
+    report({
+      message: `${p.who} presents certificate ${certName(certs[0])} (issuer "${certs[0].issuer}"), which does not verify against the CA of ${failing.map((f) => f.who).join(', ')}`,
+      at: p.ref.at,
+      related: failing.map((f) => related(f.ref.at, `${f.who}: the CA that does not trust it`)),
+      key: `${p.ref.setting}\u0000${failing.map((f) => `${f.ref.host}:${f.ref.setting}`).join(',')}`,
+    });
+  }
+}
+
+export default defineRule({
+  id: 'pki/untrusted-chain',
+  level: 'error',
+  title: 'Certificate does not verify against the CA its peer trusts',
+  description: 'A certificate that its peer cannot verify fails the TLS handshake: the apiserver cannot reach etcd, kubelets cannot join, etcd members cannot talk.',
+  fix: 'fix',
+  tags: ['pki', 'availability'],
+  check(cluster, _context, report) {
+    // apiserver → etcd, both ways: its client certificate, and the servers' certificates.
+    checkPairs(cluster, sides(cluster, 'kube-apiserver', 'etcd-certfile'), sides(cluster, 'etcd', 'trusted-ca-file'), report);
+    checkPairs(cluster, sides(cluster, 'etcd', 'cert-file'), sides(cluster, 'kube-apiserver', 'etcd-cafile'), report);
+    // etcd members → each other.
+    checkPairs(cluster, sides(cluster, 'etcd', 'peer-cert-file'), sides(cluster, 'etcd', 'peer-trusted-ca-file'), report);
+    // apiserver → kubelets, when the apiserver verifies kubelet serving certificates.
+    checkPairs(cluster, sides(cluster, 'kubelet', 'tls-cert-file'), sides(cluster, 'kube-apiserver', 'kubelet-certificate-authority'), report);
+    checkPairs(cluster, sides(cluster, 'kube-apiserver', 'kubelet-client-certificate'), sides(cluster, 'kubelet', 'client-ca-file'), report);
+
+    // kubeconfigs: the client certificate against the apiserver's client CA, and the
+    // kubeconfig's CA against the apiserver's serving certificate.
+    const clientCAs = sides(cluster, 'kube-apiserver', 'client-ca-file');
+    const serving = sides(cluster, 'kube-apiserver', 'tls-cert-file');
+    for (const kubeconfig of cluster.kubeconfigs) {
+      const name = `kubeconfig ${kubeconfig.hostPath} on ${kubeconfig.host}`;
+      const refs = kubeconfig.refs.filter((r) => r.exists);
+      const clientCerts = refs.filter((r) => r.purpose === 'cert').map((ref) => ({ ref, who: `${name} ${ref.setting}` }));
+      checkPairs(cluster, clientCerts, clientCAs, report);
+      const cas = refs.filter((r) => r.purpose === 'ca').map((ref) => ({ ref, who: `${name} ${ref.setting}` }));
+      for (const ca of cas) {
+        const trusted = cluster.certificatesAt(ca.ref.host, ca.ref.hostPath);
+        const failing = serving.filter((s) => !chainsTo(cluster.certificatesAt(s.ref.host, s.ref.hostPath), trusted));
+        if (failing.length === 0 || trusted.length === 0) continue;
+        report({
+          message: `${ca.who} trusts CA ${certName(trusted[0])}, which does not verify the serving certificate of ${failing.map((f) => f.who).join(', ')}`,
+          at: ca.ref.at,
+          related: failing.map((f) => related(f.ref.at, `${f.who}: the certificate it cannot verify`)),
+          key: `${ca.ref.setting}\u0000serving`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import type { Cluster } from '../model/cluster.js';
+import type { Level } from '../model/finding.js';
+import type { SourceLocation } from '../model/types.js';
+
+export interface RuleContext {
+  /** The clock for validity checks (`--now`). */
+  now: Date;
+  /** How far ahead pki/cert-expiring looks, in days (`--expiry-window`). */
+  expiryWindowDays: number;
+}
+
+export interface Report {
+  message: string;
+  at: SourceLocation;
+  related?: Array<SourceLocation & { message?: string }>;
+  /**
+   * What is wrong, independent of line numbers and of the clock (a flag name, a
+   * certificate fingerprint): with the rule, host and file it makes the fingerprint.
+   */
+  key: string;
+}
+
+export interface Rule {
+  id: string;
+  level: Level;
+  title: string;
+  /** One sentence: why it matters. */
+  description: string;
+  /** What `kaudit fix` does for it. */
+  fix: 'fix' | 'plan';
+  tags: string[];
+  check(cluster: Cluster, context: RuleContext, report: (finding: Report) => void): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
