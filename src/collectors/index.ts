@@ -20,9 +20,12 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** A host root holds etc/ (a copy of a node's root file system, or the node's own /). */
+/**
+ * A host root holds etc/ (a copy of a node's root file system, or the node's own /);
+ * a worker's snapshot may hold only var/ (kubelet) or proc/ (processes, routes).
+ */
 export function isHostRoot(dir: string): boolean {
-  return isDirectory(path.join(dir, 'etc'));
+  return ['etc', 'var', 'proc'].some((top) => isDirectory(path.join(dir, top)));
 }
 
 function readSnapshotModes(cluster: Cluster, hostRoot: string, host: Host): Map<string, number> | undefined {

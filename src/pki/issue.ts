@@ -83,6 +83,12 @@ export interface IssuedCertificate {
 export async function issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
   const signer = request.issuer?.key ?? request.key;
   const signingAlgorithm = webAlgorithm(signer.spec, request.signatureHash ?? 'SHA-256');
+  let signingKey = signer.keys.privateKey;
+  if (request.signatureHash && signer.spec.algorithm === 'rsa') {
+    // WebCrypto binds an RSA key to one hash: re-import it for the requested one.
+    const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', signingKey);
+    signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, signingAlgorithm as RsaHashedImportParams, false, ['sign']);
+  }
   const extensions: x509.Extension[] = [];
   if (!request.omitBasicConstraints) extensions.push(new x509.BasicConstraintsExtension(!!request.isCA, undefined, true));
   if (!request.omitKeyUsage) {
@@ -112,7 +118,7 @@ export async function issueCertificate(request: CertificateRequest): Promise<Iss
     notAfter: request.notAfter,
     signingAlgorithm,
     publicKey: request.key.keys.publicKey,
-    signingKey: signer.keys.privateKey,
+    signingKey,
     extensions,
   });
   return { pem: certificate.toString('pem') + '\n', certificate };

@@ -22,13 +22,19 @@ function x509(cert: Certificate): X509Certificate {
 }
 
 const signatureCache = new Map<string, boolean>();
-/** Whether `ca` issued `cert`: names (and key ids) match and the signature verifies. */
+/**
+ * Whether `ca` issued `cert`: the names and key identifiers match and the signature
+ * verifies. Unlike OpenSSL's check_issued, a signer without CA:TRUE or keyCertSign
+ * still counts, so pki/wrong-usage can name it.
+ */
 export function signedBy(cert: Certificate, ca: Certificate): boolean {
+  if (cert.issuer !== ca.subject) return false;
+  if (cert.authorityKeyId && ca.subjectKeyId && cert.authorityKeyId !== ca.subjectKeyId) return false;
   const cacheKey = `${cert.fingerprint}:${ca.fingerprint}`;
   let result = signatureCache.get(cacheKey);
   if (result === undefined) {
     try {
-      result = x509(cert).checkIssued(x509(ca)) && x509(cert).verify(x509(ca).publicKey);
+      result = x509(cert).verify(x509(ca).publicKey);
     } catch {
       result = false;
     }

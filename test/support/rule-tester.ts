@@ -1,0 +1,76 @@
+/**
+ * RuleTester, ESLint's habit in kaudit's terms: each case writes the host files it
+ * needs, then the rule alone runs over them. Valid cases must give no finding; invalid
+ * cases must give exactly the listed findings ("host file:line").
+ */
+import { describe, expect, it } from 'vitest';
+import { PkiFactory } from './pki.js';
+import { scanPaths } from './scan.js';
+import { TreeWriter } from './tree.js';
+
+export interface CaseContext {
+  tree: TreeWriter;
+  pki: PkiFactory;
+  /** Values only known once files are written (a line in a bundle), for `{name}` in expected findings. */
+  vars: Record<string, string | number>;
+}
+
+export interface ValidCase {
+  name: string;
+  build(ctx: CaseContext): Promise<void> | void;
+  now?: Date;
+  expiryWindowDays?: number;
+}
+
+export interface InvalidCase extends ValidCase {
+  /** Expected findings of the rule, as "host file:line" (file relative to the cluster folder). */
+  findings: string[];
+  /** Text that the messages must contain, in the same order. */
+  messages?: Array<string | RegExp>;
+  /** Related locations ("host file:line") the first finding must name. */
+  related?: string[];
+}
+
+async function run(ruleId: string, testCase: ValidCase, vars: Record<string, string | number> = {}) {
+  const tree = TreeWriter.temp();
+  try {
+    await testCase.build({ tree, pki: new PkiFactory(), vars });
+    tree.writeSnapshotManifests();
+    return scanPaths([tree.dir], {
+      rules: [ruleId],
+      ...(testCase.now ? { now: testCase.now } : {}),
+      ...(testCase.expiryWindowDays !== undefined ? { expiryWindowDays: testCase.expiryWindowDays } : {}),
+    });
+  } finally {
+    tree.cleanup();
+  }
+}
+
+export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  describe(ruleId, () => {
+    describe('valid', () => {
+      for (const testCase of cases.valid) {
+        it(testCase.name, async () => {
+          const { findings, cluster } = await run(ruleId, testCase);
+          expect(cluster.hosts.length).toBeGreaterThan(0);
+          expect(findings.map((f) => `${f.at.file}:${f.at.line}: ${f.message}`)).toEqual([]);
+        });
+      }
+    });
+    describe('invalid', () => {
+      for (const testCase of cases.invalid) {
+        it(testCase.name, async () => {
+          const vars: Record<string, string | number> = {};
+          const { findings } = await run(ruleId, testCase, vars);
+          const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name]));
+          expect(findings.every((f) => f.ruleId === ruleId)).toBe(true);
+          expect(findings.map((f) => `${f.at.host} ${f.at.file}:${f.at.line}`)).toEqual(testCase.findings.map(fill));
+          testCase.messages?.forEach((text, index) => expect(findings[index]?.message).toMatch(text));
+          if (testCase.related) {
+            expect(findings[0].related.map((r) => `${r.host} ${r.file}:${r.line}`)).toEqual(testCase.related.map(fill));
+          }
+        });
+      }
+    });
+  });
+}
