@@ -1,0 +1,19 @@
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import path from 'node:path';
+
+export const CLI = path.resolve('dist/cli/main.js');
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `kaudit` (npm test builds it first) as a user would. */
+export function kaudit(args: string[], options: SpawnSyncOptions & { asUser?: number } = {}): CliRun {
+  const { asUser, ...spawnOptions } = options;
+  const command = asUser === undefined ? process.execPath : 'setpriv';
+  const argv = asUser === undefined ? [CLI, ...args] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, CLI, ...args];
+  const result = spawnSync(command, argv, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...spawnOptions });
+  return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
