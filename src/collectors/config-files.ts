@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 import type { HostContext } from './context.js';
-import { YamlError, asRecord, parseYamlDocuments, type YamlDocument } from './yaml-source.js';
+import { asRecord, type YamlDocument } from './yaml-source.js';
 import { setting } from '../model/cluster.js';
 import type { Component, Setting } from '../model/types.js';
 import { resolveComponentPath } from './references.js';
@@ -54,17 +54,6 @@ function stringify(value: unknown): string | undefined {
   return String(value);
 }
 
-function readConfigDocument(ctx: HostContext, hostPath: string): YamlDocument | undefined {
-  const text = ctx.readText(hostPath);
-  if (text === undefined) return undefined;
-  try {
-    return parseYamlDocuments(text)[0];
-  } catch (error) {
-    if (error instanceof YamlError) ctx.warn(hostPath, error.message);
-    return undefined;
-  }
-}
-
 function settingsFromFields(ctx: HostContext, hostPath: string, doc: YamlDocument, fields: Record<string, string>, pathFields: Set<string>): Setting[] {
   const settings: Setting[] = [];
   for (const [field, flag] of Object.entries(fields)) {
@@ -98,7 +87,7 @@ export function applyConfigFile(ctx: HostContext, component: Component): void {
   const flag = flagName ? setting(component, flagName) : undefined;
   if (!flag) return;
   const hostPath = resolveComponentPath(component, flag.value).hostPath;
-  const doc = readConfigDocument(ctx, hostPath);
+  const doc = ctx.readYaml(hostPath)[0];
   if (!doc) return;
   if (component.kind === 'etcd') {
     component.settings = [flag, ...etcdSettings(ctx, hostPath, doc)];

@@ -1,5 +1,6 @@
 import type fs from 'node:fs';
 import { HostFS, HostPathError } from './hostfs.js';
+import { YamlError, parseYamlDocuments, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Host, SourceLocation } from '../model/types.js';
 
@@ -7,6 +8,7 @@ import type { Host, SourceLocation } from '../model/types.js';
 export class HostContext {
   readonly fs: HostFS;
   private readonly textCache = new Map<string, string | null>();
+  private readonly yamlCache = new Map<string, YamlDocument[] | null>();
 
   constructor(
     readonly cluster: Cluster,
@@ -71,5 +73,27 @@ export class HostContext {
     }
     this.textCache.set(hostPath, text);
     return text ?? undefined;
+  }
+
+  /**
+   * Parses a YAML file once, however many collectors ask for it. Syntax errors are
+   * warned about unless `quietUnlessYaml` is set and the text does not look like YAML
+   * (a `.conf` may be a kubeconfig or something else entirely).
+   */
+  readYaml(hostPath: string, quietUnlessYaml = false): YamlDocument[] {
+    const cached = this.yamlCache.get(hostPath);
+    if (cached !== undefined) return cached ?? [];
+    const text = this.readText(hostPath);
+    let docs: YamlDocument[] | null = null;
+    if (text !== undefined) {
+      try {
+        docs = parseYamlDocuments(text);
+      } catch (error) {
+        const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
+        if (error instanceof YamlError && (!quietUnlessYaml || looksLikeYaml)) this.warn(hostPath, error.message);
+      }
+    }
+    this.yamlCache.set(hostPath, docs);
+    return docs ?? [];
   }
 }

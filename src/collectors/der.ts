@@ -5,6 +5,7 @@
 
 interface Tlv {
   tag: number;
+  header: number; // first byte of the tag
   start: number; // first byte of the value
   end: number; // one past the last byte of the value
 }
@@ -22,7 +23,7 @@ function readTlv(buf: Buffer, offset: number): Tlv {
   }
   const end = start + length;
   if (tag === undefined || end > buf.length) throw new Error('truncated DER');
-  return { tag, start, end };
+  return { tag, header: offset, start, end };
 }
 
 function children(buf: Buffer, parent: Tlv): Tlv[] {
@@ -127,4 +128,109 @@ export function readCertificateDetails(der: Buffer): DerDetails {
     }
   }
   return details;
+}
+
+// --- Public keys, read from DER without building KeyObjects (the costly part of a scan) ---
+
+function encodeTlv(tag: number, content: Buffer): Buffer {
+  const length = content.length;
+  let header: number[];
+  if (length < 0x80) header = [tag, length];
+  else {
+    const bytes: number[] = [];
+    for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+    header = [tag, 0x80 | bytes.length, ...bytes];
+  }
+  return Buffer.concat([Buffer.from(header), content]);
+}
+
+/** A TLV with its tag and length bytes. */
+function whole(buf: Buffer, tlv: Tlv): Buffer {
+  return buf.subarray(tlv.header, tlv.end);
+}
+
+const OID_RSA = '1.2.840.113549.1.1.1';
+const OID_EC = '1.2.840.10045.2.1';
+const RSA_ALGORITHM = Buffer.from('300d06092a864886f70d0101010500', 'hex'); // SEQ { rsaEncryption, NULL }
+const EC_PUBLIC_KEY_OID = Buffer.from('06072a8648ce3d0201', 'hex');
+
+const CURVES: Record<string, { name: string; bits: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'prime256v1', bits: 256 },
+  '1.3.132.0.34': { name: 'secp384r1', bits: 384 },
+  '1.3.132.0.35': { name: 'secp521r1', bits: 521 },
+  '1.3.132.0.33': { name: 'secp224r1', bits: 224 },
+};
+
+export interface SpkiFacts {
+  algorithm: 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
+  bits?: number;
+  curve?: string;
+}
+
+/** The SubjectPublicKeyInfo of a DER certificate, as bytes. */
+export function certificateSpki(der: Buffer): Buffer {
+  const [tbs] = children(der, readTlv(der, 0));
+  const fields = children(der, tbs);
+  const offset = fields[0].tag === 0xa0 ? 1 : 0; // the optional [0] version
+  return whole(der, fields[offset + 5]);
+}
+
+function integerBits(buf: Buffer, tlv: Tlv): number {
+  let start = tlv.start;
+  while (start < tlv.end && buf[start] === 0) start++;
+  if (start === tlv.end) return 0;
+  return (tlv.end - start - 1) * 8 + (32 - Math.clz32(buf[start]));
+}
+
+/** Algorithm, size and curve of a SubjectPublicKeyInfo. */
+export function describeSpki(spki: Buffer): SpkiFacts {
+  const [algorithm, key] = children(spki, readTlv(spki, 0));
+  const [oidTlv, params] = children(spki, algorithm);
+  const oid = oidString(spki, oidTlv);
+  if (oid === OID_RSA || oid === '1.2.840.113549.1.1.10') {
+    const rsaKey = readTlv(spki, key.start + 1); // skip the BIT STRING's unused-bits byte
+    const [modulus] = children(spki, rsaKey);
+    return { algorithm: 'rsa', bits: integerBits(spki, modulus) };
+  }
+  if (oid === OID_EC) {
+    const curve = params?.tag === 0x06 ? CURVES[oidString(spki, params)] : undefined;
+    return curve ? { algorithm: 'ec', bits: curve.bits, curve: curve.name } : { algorithm: 'ec' };
+  }
+  if (oid === '1.3.101.112') return { algorithm: 'ed25519', bits: 256 };
+  if (oid === '1.3.101.113') return { algorithm: 'ed448', bits: 456 };
+  if (oid === '1.2.840.10040.4.1') return { algorithm: 'dsa' };
+  return { algorithm: 'unknown' };
+}
+
+function rsaSpki(der: Buffer, privateKey: Tlv): Buffer {
+  const [, modulus, exponent] = children(der, privateKey);
+  const publicKey = encodeTlv(0x30, Buffer.concat([whole(der, modulus), whole(der, exponent)]));
+  return encodeTlv(0x30, Buffer.concat([RSA_ALGORITHM, encodeTlv(0x03, Buffer.concat([Buffer.from([0]), publicKey]))]));
+}
+
+/** SEC1 keeps the public point in its optional [1] field; undefined when it is absent. */
+function ecSpki(der: Buffer, privateKey: Tlv, curveOid?: Buffer): Buffer | undefined {
+  const fields = children(der, privateKey);
+  const curve = curveOid ?? fields.filter((f) => f.tag === 0xa0).map((f) => der.subarray(f.start, f.end))[0];
+  const publicKey = fields.find((f) => f.tag === 0xa1);
+  if (!curve || !publicKey) return undefined;
+  const algorithm = encodeTlv(0x30, Buffer.concat([EC_PUBLIC_KEY_OID, curve]));
+  return encodeTlv(0x30, Buffer.concat([algorithm, der.subarray(publicKey.start, publicKey.end)]));
+}
+
+/**
+ * The SubjectPublicKeyInfo of a PKCS#1, SEC1 or PKCS#8 private key, built from the key's
+ * own fields; undefined when it must be derived (Ed25519, EC keys without the public point).
+ */
+export function privateKeySpki(der: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): Buffer | undefined {
+  const top = readTlv(der, 0);
+  if (format === 'pkcs1') return rsaSpki(der, top);
+  if (format === 'sec1') return ecSpki(der, top);
+  const [, algorithm, octets] = children(der, top);
+  const [oidTlv, params] = children(der, algorithm);
+  const oid = oidString(der, oidTlv);
+  const inner = readTlv(der, octets.start);
+  if (oid === OID_RSA) return rsaSpki(der, inner);
+  if (oid === OID_EC && params?.tag === 0x06) return ecSpki(der, inner, whole(der, params));
+  return undefined;
 }

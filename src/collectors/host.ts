@@ -10,7 +10,7 @@ import { readProcesses, readRoutes } from './proc.js';
 import { componentReferences } from './references.js';
 import { componentFromStaticPod } from './static-pod.js';
 import { UNIT_DIRS, componentFromUnit, etcdEnvironmentSettings } from './systemd.js';
-import { YamlError, asRecord, asString, parseYamlDocuments, type YamlDocument } from './yaml-source.js';
+import { asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Component, Host, Manifest } from '../model/types.js';
 
@@ -47,7 +47,6 @@ function isUnitFile(hostPath: string): boolean {
 }
 
 class HostCollector {
-  private readonly yamlDocs = new Map<string, YamlDocument[] | null>();
   private readonly pkiRead = new Set<string>();
 
   constructor(
@@ -59,24 +58,6 @@ class HostCollector {
 
   private get cluster(): Cluster {
     return this.ctx.cluster;
-  }
-
-  /** Parses a YAML file once; warns about syntax errors only where YAML is certain. */
-  private yaml(hostPath: string, quietUnlessYaml: boolean): YamlDocument[] {
-    const cached = this.yamlDocs.get(hostPath);
-    if (cached !== undefined) return cached ?? [];
-    const text = this.ctx.readText(hostPath);
-    let docs: YamlDocument[] | null = null;
-    if (text !== undefined) {
-      try {
-        docs = parseYamlDocuments(text);
-      } catch (error) {
-        const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
-        if (error instanceof YamlError && (!quietUnlessYaml || looksLikeYaml)) this.ctx.warn(hostPath, error.message);
-      }
-    }
-    this.yamlDocs.set(hostPath, docs);
-    return docs ?? [];
   }
 
   private readPki(linkedPath: string): void {
@@ -103,7 +84,7 @@ class HostCollector {
 
   private readKubeconfigFile(hostPath: string): void {
     if (this.cluster.kubeconfigs.some((k) => k.host === this.ctx.host.name && k.hostPath === hostPath)) return;
-    for (const doc of this.yaml(hostPath, false)) {
+    for (const doc of this.ctx.readYaml(hostPath)) {
       if (isKubeconfig(doc.data)) this.cluster.kubeconfigs.push(readKubeconfig(this.ctx, hostPath, doc));
     }
   }
@@ -142,7 +123,7 @@ class HostCollector {
       } else if (PKI_EXTENSIONS.has(ext)) {
         this.readPki(hostPath);
       } else if (YAML_EXTENSIONS.has(ext) || path.basename(hostPath) === 'kubeconfig') {
-        const docs = this.yaml(hostPath, ext === '.conf' || ext === '.json');
+        const docs = this.ctx.readYaml(hostPath, ext === '.conf' || ext === '.json');
         this.addManifests(hostPath, docs);
         if (docs.some((d) => isKubeconfig(d.data))) this.readKubeconfigFile(hostPath);
         const inStaticPodDir = hostPath.startsWith(STATIC_POD_DIR) && !hostPath.slice(STATIC_POD_DIR.length).includes('/');

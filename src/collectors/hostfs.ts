@@ -19,9 +19,16 @@ export interface ResolvedPath {
  */
 export class HostFS {
   readonly root: string;
+  /** A scan reads a snapshot that does not change under it: each path is resolved once. */
+  private readonly resolved = new Map<string, ResolvedPath | undefined | HostPathError>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
+  }
+
+  /** Records what a folder walk already learnt about a plain file. */
+  remember(hostPath: string, real: string, stat: fs.Stats): void {
+    this.resolved.set(hostPath, { real, stat });
   }
 
   /** The host path (/etc/...) of a real path inside the root. */
@@ -40,6 +47,21 @@ export class HostFS {
    * links that climb out of the root.
    */
   resolve(hostPath: string): ResolvedPath | undefined {
+    let result = this.resolved.get(hostPath);
+    if (!this.resolved.has(hostPath)) {
+      try {
+        result = this.resolveUncached(hostPath);
+      } catch (error) {
+        if (!(error instanceof HostPathError)) throw error;
+        result = error;
+      }
+      this.resolved.set(hostPath, result);
+    }
+    if (result instanceof HostPathError) throw result;
+    return result;
+  }
+
+  private resolveUncached(hostPath: string): ResolvedPath | undefined {
     const pending = hostPath.split('/').filter(Boolean);
     const done: string[] = [];
     let hops = 0;
@@ -139,6 +161,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
   const visit = (hostPath: string, real: string, stat: fs.Stats): void => {
     if (stat.isFile()) {
       files.push({ hostPath, real, stat });
+      fsys.remember(hostPath, real, stat);
       return;
     }
     if (!stat.isDirectory() || options.skip.has(hostPath)) return;

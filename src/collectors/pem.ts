@@ -1,5 +1,6 @@
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { EXTENDED_KEY_USAGES, readCertificateDetails } from './der.js';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { EXTENDED_KEY_USAGES, certificateSpki, describeSpki, privateKeySpki, readCertificateDetails } from './der.js';
+import { x509Of } from '../pki/x509.js';
 import type { Certificate, KeyAlgorithm, KeyFormat, PublicKeyInfo, SourceLocation } from '../model/types.js';
 
 export interface PemBlock {
@@ -49,6 +50,11 @@ export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Describes a public key from its SubjectPublicKeyInfo bytes. */
+export function spkiInfo(spki: Buffer): PublicKeyInfo {
+  return { ...describeSpki(spki), fingerprint: sha256Hex(spki) };
+}
+
 export function publicKeyInfo(key: KeyObject): PublicKeyInfo {
   const spki = key.export({ type: 'spki', format: 'der' });
   const type = key.asymmetricKeyType;
@@ -89,28 +95,31 @@ function parseSubjectAltName(san: string | undefined): { dnsNames: string[]; ipA
   return { dnsNames, ipAddresses };
 }
 
-/** Reads one certificate. Throws when the bytes are not a certificate. */
-export function readCertificate(der: Buffer, at: SourceLocation, hostPath: string, indexInFile: number): Certificate {
-  const x509 = new X509Certificate(der);
+type CertificateFacts = Omit<Certificate, 'host' | 'hostPath' | 'at' | 'indexInFile' | 'mode' | 'embeddedIn'>;
+
+/**
+ * Parsed certificates by DER hash: a cluster holds the same CA certificate on every
+ * host and in every kubeconfig, and parsing is the costly part of a scan.
+ */
+const certificateCache = new Map<string, CertificateFacts>();
+
+function parseCertificate(der: Buffer, fingerprint: string): CertificateFacts {
+  const x509 = x509Of(der);
   const details = readCertificateDetails(der);
   const { dnsNames, ipAddresses } = parseSubjectAltName(x509.subjectAltName);
   const ekuOids = x509.keyUsage; // Node names the extended key usages "keyUsage"
   return {
-    host: at.host,
-    hostPath,
-    at,
-    indexInFile,
     subject: oneLineName(x509.subject),
     commonName: nameField(x509.subject, 'CN')[0] ?? '',
     organizations: nameField(x509.subject, 'O'),
     issuer: oneLineName(x509.issuer),
     serialNumber: x509.serialNumber,
-    fingerprint: sha256Hex(der),
+    fingerprint,
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
     dnsNames,
     ipAddresses,
-    publicKey: publicKeyInfo(x509.publicKey),
+    publicKey: spkiInfo(certificateSpki(der)),
     signatureAlgorithm: details.signatureAlgorithm,
     keyUsage: details.keyUsage,
     extendedKeyUsage: ekuOids ? ekuOids.map((oid) => EXTENDED_KEY_USAGES[oid] ?? oid) : undefined,
@@ -119,6 +128,17 @@ export function readCertificate(der: Buffer, at: SourceLocation, hostPath: strin
     authorityKeyId: details.authorityKeyId,
     der,
   };
+}
+
+/** Reads one certificate. Throws when the bytes are not a certificate. */
+export function readCertificate(der: Buffer, at: SourceLocation, hostPath: string, indexInFile: number): Certificate {
+  const fingerprint = sha256Hex(der);
+  let facts = certificateCache.get(fingerprint);
+  if (!facts) {
+    facts = parseCertificate(der, fingerprint);
+    certificateCache.set(fingerprint, facts);
+  }
+  return { ...facts, host: at.host, hostPath, at, indexInFile };
 }
 
 const KEY_FORMATS: Record<string, KeyFormat> = {
@@ -140,12 +160,26 @@ export function keyFormatOf(label: string): KeyFormat | undefined {
  */
 export function readKeyBlock(block: PemBlock, format: KeyFormat): PublicKeyInfo | undefined {
   if (format === 'pkcs8-encrypted') return undefined;
+  const cacheKey = `${format}:${sha256Hex(block.der)}`;
+  const cached = publicKeyCache.get(cacheKey);
+  if (cached) return cached;
+  const info = publicHalf(block, format);
+  publicKeyCache.set(cacheKey, info);
+  return info;
+}
+
+/** Public halves by hash of the key's DER: copies of one key (ca.key on every control plane) are read once. */
+const publicKeyCache = new Map<string, PublicKeyInfo>();
+
+function publicHalf(block: PemBlock, format: Exclude<KeyFormat, 'pkcs8-encrypted'>): PublicKeyInfo {
   if (format === 'public') {
     const type = block.label === 'RSA PUBLIC KEY' ? 'pkcs1' : 'spki';
     return publicKeyInfo(createPublicKey({ key: block.der, format: 'der', type }));
   }
-  const privateKey = createPrivateKey({ key: block.der, format: 'der', type: format });
-  return publicKeyInfo(createPublicKey(privateKey));
+  // The public half is in the key's own fields; only Ed25519 (and EC keys without the point) need crypto to derive it.
+  const spki = privateKeySpki(block.der, format);
+  if (spki) return spkiInfo(spki);
+  return publicKeyInfo(createPublicKey(createPrivateKey({ key: block.der, format: 'der', type: format })));
 }
 
 /** True when the buffer looks like a DER SEQUENCE (a binary certificate). */

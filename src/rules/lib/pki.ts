@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { x509Of } from '../../pki/x509.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { Certificate, ComponentKind, FileReference, KeyFile, SourceLocation } from '../../model/types.js';
 
@@ -11,17 +12,17 @@ export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-const x509Cache = new WeakMap<Buffer, X509Certificate>();
-function x509(cert: Certificate): X509Certificate {
-  let parsed = x509Cache.get(cert.der);
-  if (!parsed) {
-    parsed = new X509Certificate(cert.der);
-    x509Cache.set(cert.der, parsed);
+const signatureCache = new Map<string, boolean>();
+const publicKeys = new WeakMap<Buffer, KeyObject>();
+function publicKeyOf(cert: Certificate): KeyObject {
+  let key = publicKeys.get(cert.der);
+  if (!key) {
+    key = x509Of(cert.der).publicKey; // a getter that builds a new KeyObject on every call
+    publicKeys.set(cert.der, key);
   }
-  return parsed;
+  return key;
 }
 
-const signatureCache = new Map<string, boolean>();
 /**
  * Whether `ca` issued `cert`: the names and key identifiers match and the signature
  * verifies. Unlike OpenSSL's check_issued, a signer without CA:TRUE or keyCertSign
@@ -34,7 +35,7 @@ export function signedBy(cert: Certificate, ca: Certificate): boolean {
   let result = signatureCache.get(cacheKey);
   if (result === undefined) {
     try {
-      result = x509(cert).verify(x509(ca).publicKey);
+      result = x509Of(cert.der).verify(publicKeyOf(ca));
     } catch {
       result = false;
     }

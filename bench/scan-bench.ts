@@ -1,0 +1,66 @@
+/**
+ * Benchmark: generates a 200-host kubeadm cluster folder (3 control planes, 197 workers:
+ * certificates, kubeconfigs, units, static pods), then times the built CLI on it.
+ *   npm run build && npm run bench [-- --hosts 200 --runs 5]
+ * Targets (2-core machine): scan < 2 s, peak memory < 300 MB, --version < 200 ms.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_SPEC, makeCAs, writeControlPlane, writeWorker, type KubeadmSpec } from '../test/support/kubeadm.js';
+import { PkiFactory } from '../test/support/pki.js';
+import { TreeWriter } from '../test/support/tree.js';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const hosts = option('hosts', 200);
+const runs = option('runs', 5);
+const root = path.resolve('bench/out');
+const clusterDir = path.join(root, `cluster-${hosts}`);
+const cli = path.resolve('dist/cli/main.js');
+
+async function generate(): Promise<void> {
+  if (fs.existsSync(path.join(clusterDir, 'done'))) return;
+  fs.rmSync(clusterDir, { recursive: true, force: true });
+  const tree = new TreeWriter(clusterDir);
+  const pki = new PkiFactory();
+  const workers = Array.from({ length: hosts - 3 }, (_, i) => ({ name: `worker-${String(i + 1).padStart(3, '0')}`, ip: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
+  const spec: KubeadmSpec = { ...DEFAULT_SPEC, workers };
+  const cas = await makeCAs(pki);
+  for (const [index, node] of spec.controlPlanes.entries()) await writeControlPlane(tree, pki, spec, cas, node, index);
+  for (const node of workers) await writeWorker(tree, pki, spec, cas, node);
+  tree.writeSnapshotManifests();
+  fs.writeFileSync(path.join(clusterDir, 'done'), '');
+}
+
+interface Measure {
+  ms: number;
+  maxRssKb: number;
+}
+
+function measure(args: string[]): Measure {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', path.resolve('bench/report-usage.mjs'), cli, ...args], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const line = result.stderr.split('\n').find((l) => l.startsWith('KAUDIT_BENCH '));
+  if (!line) throw new Error(`kaudit failed: ${result.stderr}`);
+  return { ms, maxRssKb: (JSON.parse(line.slice('KAUDIT_BENCH '.length)) as { maxRssKb: number }).maxRssKb };
+}
+
+function summary(label: string, samples: Measure[]): string {
+  const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  const peak = Math.max(...samples.map((s) => s.maxRssKb)) / 1024;
+  return `${label}: median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}), peak RSS ${peak.toFixed(0)} MB`;
+}
+
+await generate();
+const files = spawnSync('find', [clusterDir, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n').length;
+console.log(`cluster: ${hosts} hosts, ${files} files in ${clusterDir}`);
+const scanArgs = ['scan', clusterDir, '--format', 'json', '--output', path.join(root, 'report.json')];
+measure(scanArgs); // warm the file system cache
+console.log(summary('kaudit scan', Array.from({ length: runs }, () => measure(scanArgs))));
+console.log(summary('kaudit --version', Array.from({ length: runs }, () => measure(['--version']))));
