@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeKubeadmCluster } from './support/kubeadm.js';
+import { DEFAULT_SPEC, writeKubeadmCluster } from './support/kubeadm.js';
 import { PkiFactory } from './support/pki.js';
 import { scanPaths, summarize } from './support/scan.js';
 import { TreeWriter } from './support/tree.js';
 
-describe('a healthy kubeadm HA cluster', () => {
+describe('a healthy, hardened kubeadm HA cluster', () => {
   let tree: TreeWriter;
   beforeAll(async () => {
     tree = TreeWriter.temp();
-    await writeKubeadmCluster(tree, new PkiFactory());
+    await writeKubeadmCluster(tree, new PkiFactory(), { ...DEFAULT_SPEC, hardened: true });
   });
   afterAll(() => tree.cleanup());
 

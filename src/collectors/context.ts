@@ -2,6 +2,7 @@ import type fs from 'node:fs';
 import { HostFS, HostPathError } from './hostfs.js';
 import { YamlError, parseYamlDocuments, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
+import type { Snapshot } from './snapshot.js';
 import type { Host, SourceLocation } from '../model/types.js';
 
 /** What every collector of one host needs: its files, locations and a place for warnings. */
@@ -14,8 +15,8 @@ export class HostContext {
     readonly cluster: Cluster,
     readonly host: Host,
     rootPath: string,
-    /** File modes from a snapshot manifest, by host path. */
-    private readonly snapshotModes?: Map<string, number>,
+    /** What the host's snapshot manifest records (file modes, versions). */
+    readonly snapshot?: Snapshot,
   ) {
     this.fs = new HostFS(rootPath);
   }
@@ -32,7 +33,7 @@ export class HostContext {
   }
 
   modeOf(hostPath: string, stat: fs.Stats): number | undefined {
-    if (this.host.modes === 'snapshot') return this.snapshotModes?.get(hostPath);
+    if (this.host.modes === 'snapshot') return this.snapshot?.modes?.get(hostPath);
     if (this.host.modes === 'filesystem') return stat.mode & 0o777;
     return undefined;
   }

@@ -12,6 +12,7 @@ import { componentFromStaticPod } from './static-pod.js';
 import { UNIT_DIRS, componentFromUnit, etcdEnvironmentSettings } from './systemd.js';
 import { asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
+import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
 import type { Component, Host, Manifest } from '../model/types.js';
 
 const PKI_EXTENSIONS = new Set(['.crt', '.pem', '.key', '.cert', '.der', '.pub']);
@@ -48,6 +49,7 @@ function isUnitFile(hostPath: string): boolean {
 
 class HostCollector {
   private readonly pkiRead = new Set<string>();
+  private readonly manifestFiles = new Set<string>();
 
   constructor(
     private readonly ctx: HostContext,
@@ -69,6 +71,8 @@ class HostCollector {
   }
 
   private addManifests(hostPath: string, docs: YamlDocument[]): void {
+    if (this.manifestFiles.has(hostPath)) return;
+    this.manifestFiles.add(hostPath);
     for (const doc of docs) {
       const data = asRecord(doc.data);
       if (!data || typeof data.kind !== 'string' || isKubeconfig(data)) continue;
@@ -149,6 +153,11 @@ class HostCollector {
 
     for (const component of components) {
       applyConfigFile(ctx, component);
+      const recorded = ctx.snapshot?.versions[component.kind];
+      if (!component.version && recorded) {
+        component.version = recorded;
+        component.versionAt = ctx.at(`/${SNAPSHOT_MANIFEST}`, 1);
+      }
       this.cluster.components.push(component);
       this.followReferences(component);
     }
@@ -193,6 +202,7 @@ class HostCollector {
       this.cluster.fileRefs.push(ref);
       if (!ref.exists || !ref.mounted) continue;
       if (ref.purpose === 'cert' || ref.purpose === 'key' || ref.purpose === 'ca') this.readPki(ref.hostPath);
+      else if (ref.purpose === 'config') this.addManifests(ref.hostPath, this.ctx.readYaml(ref.hostPath));
       else if (ref.purpose === 'kubeconfig') {
         this.readKubeconfigFile(ref.hostPath);
         const kubeconfig = this.cluster.kubeconfigs.find((k) => k.host === ref.host && k.hostPath === ref.hostPath);
@@ -218,10 +228,10 @@ export function collectHost(
   host: Host,
   rootPath: string,
   live: boolean,
-  snapshotModes?: Map<string, number>,
+  snapshot?: Snapshot,
   only?: string,
 ): void {
-  const collector = new HostCollector(new HostContext(cluster, host, rootPath, snapshotModes), live, only);
+  const collector = new HostCollector(new HostContext(cluster, host, rootPath, snapshot), live, only);
   collector.collect();
   collector.finish();
 }

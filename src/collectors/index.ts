@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { collectHost } from './host.js';
+import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
 import { Cluster } from '../model/cluster.js';
-import type { Host } from '../model/types.js';
+import type { ComponentKind, Host } from '../model/types.js';
 
-/** Written by `kaudit collect` (and by hand for fixtures): facts a copied tree loses, such as file modes. */
-export const SNAPSHOT_MANIFEST = '.kaudit-snapshot.json';
+export { SNAPSHOT_MANIFEST };
 
 export class InputError extends Error {
   override name = "InputError";
@@ -28,19 +28,23 @@ export function isHostRoot(dir: string): boolean {
   return ['etc', 'var', 'proc'].some((top) => isDirectory(path.join(dir, top)));
 }
 
-function readSnapshotModes(cluster: Cluster, hostRoot: string, host: Host): Map<string, number> | undefined {
+function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot | undefined {
   const file = path.join(hostRoot, SNAPSHOT_MANIFEST);
   if (!fs.existsSync(file)) return undefined;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { modes?: Record<string, string | number> };
-    const modes = new Map<string, number>();
-    for (const [hostPath, mode] of Object.entries(parsed.modes ?? {})) {
-      modes.set(hostPath, typeof mode === 'number' ? mode : parseInt(mode, 8));
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { modes?: Record<string, string | number>; versions?: Record<string, string> };
+    const snapshot: Snapshot = { versions: {} };
+    if (parsed.modes) {
+      snapshot.modes = new Map(Object.entries(parsed.modes).map(([hostPath, mode]) => [hostPath, typeof mode === 'number' ? mode : parseInt(mode, 8)]));
     }
-    return modes;
+    for (const [kind, version] of Object.entries(parsed.versions ?? {})) {
+      const plain = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
+      if (plain) snapshot.versions[kind as ComponentKind] = plain;
+    }
+    return snapshot;
   } catch {
     const at = { host: host.name, root: host.root, file: host.prefix ? `${host.prefix}/${SNAPSHOT_MANIFEST}` : SNAPSHOT_MANIFEST };
-    cluster.diagnostics.push({ level: 'warning', at, message: 'snapshot manifest is not valid JSON; file modes are not known' });
+    cluster.diagnostics.push({ level: 'warning', at, message: 'snapshot manifest is not valid JSON; file modes and versions are not known' });
     return undefined;
   }
 }
@@ -54,10 +58,10 @@ function liveHostName(): string {
 }
 
 function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean): void {
-  const modes = live ? undefined : readSnapshotModes(cluster, hostRoot, host);
-  if (modes) host.modes = 'snapshot';
+  const snapshot = live ? undefined : readSnapshot(cluster, hostRoot, host);
+  if (snapshot?.modes) host.modes = 'snapshot';
   cluster.hosts.push(host);
-  collectHost(cluster, host, hostRoot, live, modes);
+  collectHost(cluster, host, hostRoot, live, snapshot);
 }
 
 /**

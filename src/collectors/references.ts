@@ -22,6 +22,8 @@ export const FILE_SETTINGS: Record<ComponentKind, Record<string, FilePurpose>> =
     'service-account-signing-key-file': 'key',
     'encryption-provider-config': 'config',
     'experimental-encryption-provider-config': 'config',
+    'authentication-config': 'config',
+    'authorization-config': 'config',
   },
   'kube-controller-manager': {
     'cluster-signing-cert-file': 'cert',

@@ -70,12 +70,16 @@ export function componentFromStaticPod(ctx: HostContext, hostPath: string, doc: 
     host: ctx.host.name,
     source: 'static-pod',
     definedAt: ctx.at(hostPath, doc.line),
+    flagsAt: ctx.at(hostPath, doc.lines.get(`${base}.command`) ?? doc.lines.get(`${base}.args`) ?? doc.line),
     binary: identified.binary,
     settings: parseFlags(identified.args),
     mounts,
   };
   if (image) component.image = image;
-  if (parsedImage?.version) component.version = parsedImage.version;
+  if (parsedImage?.version) {
+    component.version = parsedImage.version;
+    component.versionAt = ctx.at(hostPath, doc.lines.get(`${base}.image`));
+  }
   return component;
 }
 

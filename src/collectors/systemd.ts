@@ -162,6 +162,7 @@ export function componentFromUnit(ctx: HostContext, unitName: string): Component
     host: ctx.host.name,
     source: 'systemd',
     definedAt: ctx.at(files[0], 1),
+    flagsAt: state.execStart[0].at,
     binary: command.binary,
     settings,
     mounts: [],

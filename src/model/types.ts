@@ -53,12 +53,16 @@ export interface Component {
   source: ComponentSource;
   /** The file that defines the component (static pod, unit, env file, cmdline). */
   definedAt: SourceLocation;
+  /** Where its flags are written (a static pod's command, a unit's ExecStart): where a missing flag belongs. */
+  flagsAt?: SourceLocation;
   /** Binary name for container runtimes (containerd, crio, dockerd). */
   binary?: string;
   /** Effective settings, in order; for repeated flags every occurrence is kept. */
   settings: Setting[];
   /** Version from the image tag of a static pod (e.g. 1.29.3), when known. */
   version?: string;
+  /** Where the version comes from (a static pod's image line, a snapshot manifest). */
+  versionAt?: SourceLocation;
   image?: string;
   /** Static pods only: hostPath mounts, used to map in-container paths to host paths. */
   mounts: Mount[];

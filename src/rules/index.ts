@@ -1,4 +1,31 @@
 import type { Rule } from './rule.js';
+import apiserverMasterCount from './apiserver/master-count-reconciler.js';
+import apiserverNoEncryption from './apiserver/no-encryption-at-rest.js';
+import encryptionNoAescbc from './encryption/no-aescbc-provider.js';
+import encryptionWeakKey from './encryption/weak-key.js';
+import encryptionLegacy from './encryption/legacy-config.js';
+import authAnonymous from './auth/anonymous-auth.js';
+import authStatic from './auth/static-credentials.js';
+import authInsecureAuthz from './auth/insecure-authorization.js';
+import authNoUserAuthn from './auth/no-user-authn.js';
+import bootstrapTls from './bootstrap/tls-bootstrap.js';
+import addonsModeLabel from './addons/missing-mode-label.js';
+import schedulerUnknown from './scheduler/unknown-scheduler.js';
+import cniWeave from './cni/leftover-weave-conf.js';
+import cniShadowed from './cni/shadowed-config.js';
+import cniInvalid from './cni/invalid-config.js';
+import cniPortmap from './cni/no-portmap.js';
+import networkServiceRoute from './network/missing-service-route.js';
+import networkCidr from './network/cidr-conflict.js';
+import upgradeSkew from './upgrade/version-skew.js';
+import upgradeRemovedFlag from './upgrade/removed-flag.js';
+import etcdEven from './etcd/even-members.js';
+import etcdNoFaultTolerance from './etcd/no-fault-tolerance.js';
+import etcdInconsistent from './etcd/inconsistent-membership.js';
+import etcdPlaintext from './etcd/plaintext-urls.js';
+import etcdNoClientCertAuth from './etcd/no-client-cert-auth.js';
+import etcdWeakToken from './etcd/weak-cluster-token.js';
+import etcdSingleEndpoint from './etcd/single-endpoint.js';
 import caOutlived from './pki/ca-outlived.js';
 import certExpired from './pki/cert-expired.js';
 import certExpiring from './pki/cert-expiring.js';
@@ -26,6 +53,33 @@ export const RULES: readonly Rule[] = [
   caOutlived,
   missingFile,
   keyPermissions,
+  etcdEven,
+  etcdNoFaultTolerance,
+  etcdInconsistent,
+  etcdPlaintext,
+  etcdNoClientCertAuth,
+  etcdWeakToken,
+  etcdSingleEndpoint,
+  apiserverMasterCount,
+  apiserverNoEncryption,
+  encryptionNoAescbc,
+  encryptionWeakKey,
+  encryptionLegacy,
+  authAnonymous,
+  authStatic,
+  authInsecureAuthz,
+  authNoUserAuthn,
+  bootstrapTls,
+  addonsModeLabel,
+  schedulerUnknown,
+  cniWeave,
+  cniShadowed,
+  cniInvalid,
+  cniPortmap,
+  networkServiceRoute,
+  networkCidr,
+  upgradeSkew,
+  upgradeRemovedFlag,
 ];
 
 export function ruleById(id: string): Rule | undefined {

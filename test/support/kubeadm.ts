@@ -3,6 +3,7 @@
  * static pods, /etc/kubernetes/pki, kubeconfigs, the kubelet's systemd drop-in and
  * its env file, kubelet-client-current.pem as a link to the rotated combined file.
  */
+import { randomBytes } from 'node:crypto';
 import { generateKeyPair, privateKeyPem, publicKeyPem, type KeyPair } from '../../src/pki/issue.js';
 import type { Issued, PkiFactory } from './pki.js';
 import type { TreeWriter } from './tree.js';
@@ -21,6 +22,8 @@ export interface KubeadmSpec {
   podCidr: string;
   /** The load-balanced control-plane endpoint (host:port). */
   endpoint: string;
+  /** Hardened as a careful operator would: no anonymous auth, Secrets encrypted, a random etcd token. */
+  hardened?: boolean;
 }
 
 export const DEFAULT_SPEC: KubeadmSpec = {
@@ -45,6 +48,8 @@ export interface ClusterCAs {
   etcdCa: Issued;
   frontProxyCa: Issued;
   serviceAccount: KeyPair;
+  /** The aescbc key of a hardened cluster's EncryptionConfiguration (base64 of 32 random bytes). */
+  encryptionKey: string;
 }
 
 export async function makeCAs(pki: PkiFactory): Promise<ClusterCAs> {
@@ -53,6 +58,7 @@ export async function makeCAs(pki: PkiFactory): Promise<ClusterCAs> {
     etcdCa: await pki.ca('etcd-ca'),
     frontProxyCa: await pki.ca('front-proxy-ca'),
     serviceAccount: await generateKeyPair({ algorithm: 'rsa', bits: 2048 }),
+    encryptionKey: randomBytes(32).toString('base64'),
   };
 }
 
@@ -116,8 +122,27 @@ status: {}
 `;
 }
 
+const ETCD_TOKEN = 'kaudit-test-0f3a9c2e71b84d5a';
+
+export function encryptionConfig(secret: string): string {
+  return `apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources:
+      - secrets
+    providers:
+      - aescbc:
+          keys:
+            - name: key1
+              secret: ${secret}
+      - identity: {}
+`;
+}
+
 export function apiserverManifest(spec: KubeadmSpec, node: Node, extraFlags: string[] = []): string {
+  const hardening = spec.hardened ? ['--anonymous-auth=false', '--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml'] : [];
   const flags = [
+    ...hardening,
     `--advertise-address=${node.ip}`,
     '--allow-privileged=true',
     '--authorization-mode=Node,RBAC',
@@ -151,6 +176,7 @@ export function apiserverManifest(spec: KubeadmSpec, node: Node, extraFlags: str
     { name: 'ca-certs', path: '/etc/ssl/certs', type: 'DirectoryOrCreate' },
     { name: 'etc-ca-certificates', path: '/etc/ca-certificates', type: 'DirectoryOrCreate' },
     { name: 'k8s-certs', path: '/etc/kubernetes/pki', type: 'DirectoryOrCreate' },
+    ...(spec.hardened ? [{ name: 'k8s-enc', path: '/etc/kubernetes/enc', type: 'DirectoryOrCreate' }] : []),
   ]);
   return staticPod('kube-apiserver', `registry.k8s.io/kube-apiserver:v${spec.version}`, flags, vols, node.ip, 6443, 'HTTPS', '/livez');
 }
@@ -205,6 +231,7 @@ export function etcdManifest(spec: KubeadmSpec, node: Node, initialCluster: Node
     `--initial-advertise-peer-urls=https://${node.ip}:2380`,
     `--initial-cluster=${initialCluster.map((n) => `${n.name}=https://${n.ip}:2380`).join(',')}`,
     ...(state === 'existing' ? ['--initial-cluster-state=existing'] : []),
+    ...(spec.hardened ? [`--initial-cluster-token=${ETCD_TOKEN}`] : []),
     '--key-file=/etc/kubernetes/pki/etcd/server.key',
     `--listen-client-urls=https://127.0.0.1:2379,https://${node.ip}:2379`,
     '--listen-metrics-urls=http://127.0.0.1:2381',
@@ -370,6 +397,7 @@ export async function writeControlPlane(tree: TreeWriter, pki: PkiFactory, spec:
   const members = spec.controlPlanes.slice(0, index + 1);
   tree.write(host, '/etc/kubernetes/manifests/etcd.yaml', etcdManifest(spec, node, members, index === 0 ? 'new' : 'existing'), KEY_MODE);
   tree.write(host, '/etc/kubernetes/manifests/kube-apiserver.yaml', apiserverManifest(spec, node), KEY_MODE);
+  if (spec.hardened) tree.write(host, '/etc/kubernetes/enc/encryption-config.yaml', encryptionConfig(cas.encryptionKey), KEY_MODE);
   tree.write(host, '/etc/kubernetes/manifests/kube-controller-manager.yaml', controllerManagerManifest(spec), KEY_MODE);
   tree.write(host, '/etc/kubernetes/manifests/kube-scheduler.yaml', schedulerManifest(spec), KEY_MODE);
 }

@@ -82,3 +82,20 @@ export function parseCidr(text: string): Cidr | undefined {
 export function firstAddress(cidr: Cidr): string {
   return formatAddress({ family: cidr.family, value: cidr.network + 1n });
 }
+
+const bitsOf = (family: 4 | 6) => (family === 4 ? 32 : 128);
+
+/** Whether `outer` contains every address of `inner`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
+  const shift = BigInt(bitsOf(outer.family) - outer.prefix);
+  return inner.network >> shift === outer.network >> shift;
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return contains(a, b) || contains(b, a);
+}
+
+export function formatCidr(cidr: Cidr): string {
+  return `${formatAddress({ family: cidr.family, value: cidr.network })}/${cidr.prefix}`;
+}

@@ -1,0 +1,11 @@
+import type { ComponentKind } from '../model/types.js';
+
+/** Written by `kaudit collect` (and by hand for fixtures): facts a copied tree loses, such as file modes. */
+export const SNAPSHOT_MANIFEST = '.kaudit-snapshot.json';
+
+/** What a snapshot manifest records: file modes, and component versions (`kubelet --version`). */
+export interface Snapshot {
+  modes?: Map<string, number>;
+  versions: Partial<Record<ComponentKind, string>>;
+}
+

@@ -1,0 +1,23 @@
+import { defineRule } from '../rule.js';
+import { encryptionOf } from '../lib/encryption.js';
+import { where } from '../lib/settings.js';
+
+export default defineRule({
+  id: 'apiserver/no-encryption-at-rest',
+  level: 'error',
+  title: 'Secrets are not encrypted at rest',
+  description: 'Without an encryption provider config, Secrets are stored in etcd (and its backups) in plaintext.',
+  fix: 'fix',
+  tags: ['apiserver', 'security', 'CIS-1.2.27'],
+  check(cluster, _context, report) {
+    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+      const setup = encryptionOf(cluster, apiserver);
+      if (!setup) {
+        report({ message: `${where(apiserver)} has no --encryption-provider-config: Secrets are stored in etcd in plaintext`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'encryption-provider-config' });
+      } else if (!setup.ref.exists || !setup.ref.mounted) {
+        const why = setup.ref.exists ? 'which no hostPath volume mounts into the static pod' : `which does not exist on ${apiserver.host}`;
+        report({ message: `${where(apiserver)}: --${setup.ref.setting} names ${setup.ref.written}, ${why}`, at: setup.ref.at, key: 'encryption-provider-config:missing' });
+      }
+    }
+  },
+});

@@ -1,0 +1,36 @@
+import { defineRule } from '../rule.js';
+import { describe, effective, listOf, usesConfigFile, where } from '../lib/settings.js';
+import { atLeast, parseVersion } from '../lib/versions.js';
+
+export default defineRule({
+  id: 'auth/insecure-authorization',
+  level: 'error',
+  title: 'Requests are authorized without checks',
+  description: 'AlwaysAllow, an apiserver without RBAC, or an insecure port gives every authenticated (or any) caller full control.',
+  fix: 'fix',
+  tags: ['auth', 'security', 'CIS-1.2.6', 'CIS-1.2.7', 'CIS-1.2.8', 'CIS-4.2.2'],
+  check(cluster, _context, report) {
+    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+      if (!effective(apiserver, 'authorization-config')) {
+        const mode = effective(apiserver, 'authorization-mode', 'AlwaysAllow');
+        const modes = listOf(mode.value);
+        if (modes.includes('AlwaysAllow') || !modes.includes('RBAC')) {
+          const why = modes.includes('AlwaysAllow') ? 'allows every request' : 'has no RBAC';
+          report({ message: `${where(apiserver)}: ${describe(mode)} ${why}; use --authorization-mode=Node,RBAC`, at: mode.at, key: 'authorization-mode' });
+        }
+      }
+      // The insecure port served without authentication until 1.20 (default 8080).
+      const version = parseVersion(apiserver.version);
+      const insecureDefault = version && !atLeast(version, '1.20') ? '8080' : undefined;
+      const port = effective(apiserver, 'insecure-port') ?? effective(apiserver, 'port', insecureDefault);
+      if (port && port.value !== '0') {
+        report({ message: `${where(apiserver)}: ${describe(port)} serves the API without authentication or authorization`, at: port.at, key: 'insecure-port' });
+      }
+    }
+    for (const kubelet of cluster.componentsOf('kubelet')) {
+      // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
+      const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
+      if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode' });
+    }
+  },
+});

@@ -1,0 +1,19 @@
+import { defineRule } from '../rule.js';
+import { effective, where } from '../lib/settings.js';
+
+const AUTHENTICATORS = ['client-ca-file', 'oidc-issuer-url', 'authentication-token-webhook-config-file', 'authentication-config'];
+
+export default defineRule({
+  id: 'auth/no-user-authn',
+  level: 'warning',
+  title: 'No authenticator for users',
+  description: 'Without client certificates, OIDC or a webhook, users can only authenticate with static files or service-account tokens.',
+  fix: 'plan',
+  tags: ['auth', 'security'],
+  check(cluster, _context, report) {
+    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+      if (AUTHENTICATORS.some((flag) => effective(apiserver, flag))) continue;
+      report({ message: `${where(apiserver)} has no user authenticator (--${AUTHENTICATORS.join(', --')})`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'authenticators' });
+    }
+  },
+});

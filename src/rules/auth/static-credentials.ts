@@ -1,0 +1,19 @@
+import { defineRule } from '../rule.js';
+import { effective, where } from '../lib/settings.js';
+
+export default defineRule({
+  id: 'auth/static-credentials',
+  level: 'warning',
+  title: 'Static token or password file',
+  description: 'Static tokens and passwords never expire, cannot be revoked without restarting every apiserver, and sit in plaintext on the control-plane disks.',
+  fix: 'plan',
+  tags: ['auth', 'security', 'CIS-1.2.2'],
+  check(cluster, _context, report) {
+    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+      for (const flag of ['token-auth-file', 'basic-auth-file']) {
+        const value = effective(apiserver, flag);
+        if (value) report({ message: `${where(apiserver)} authenticates users from a static file: --${flag}=${value.value}`, at: value.at, key: flag });
+      }
+    }
+  },
+});

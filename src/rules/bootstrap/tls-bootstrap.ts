@@ -1,0 +1,31 @@
+import { defineRule } from '../rule.js';
+import { related } from '../lib/pki.js';
+import { describe, effective, isTrue, where } from '../lib/settings.js';
+
+export default defineRule({
+  id: 'bootstrap/tls-bootstrap',
+  level: 'warning',
+  title: 'Kubelet TLS bootstrap or certificate rotation is broken',
+  description: 'A kubelet that bootstraps against an apiserver without bootstrap-token auth never joins; one that does not rotate its certificates drops out of the cluster when they expire.',
+  fix: 'fix',
+  tags: ['bootstrap', 'availability', 'CIS-4.2.11'],
+  check(cluster, _context, report) {
+    const apiservers = cluster.componentsOf('kube-apiserver');
+    const tokenAuth = apiservers.filter((a) => isTrue(effective(a, 'enable-bootstrap-token-auth')?.value));
+    for (const kubelet of cluster.componentsOf('kubelet')) {
+      const bootstrap = effective(kubelet, 'bootstrap-kubeconfig');
+      if (bootstrap && apiservers.length > 0 && tokenAuth.length === 0) {
+        report({
+          message: `${where(kubelet)} bootstraps with --bootstrap-kubeconfig, but no apiserver has --enable-bootstrap-token-auth=true`,
+          at: bootstrap.at,
+          related: apiservers.map((a) => related(a.definedAt, `kube-apiserver on ${a.host}`)),
+          key: 'bootstrap-token-auth',
+        });
+      }
+      const rotate = effective(kubelet, 'rotate-certificates', 'false');
+      if (!isTrue(rotate.value)) {
+        report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates' });
+      }
+    }
+  },
+});

@@ -1,0 +1,17 @@
+import { defineRule } from '../rule.js';
+import { configProblem } from '../lib/cni.js';
+
+export default defineRule({
+  id: 'cni/invalid-config',
+  level: 'error',
+  title: 'CNI network config cannot be loaded',
+  description: 'The runtime fails every pod sandbox on a node whose first network config is not valid, and silently skips invalid ones after it.',
+  fix: 'plan',
+  tags: ['cni', 'availability'],
+  check(cluster, _context, report) {
+    for (const config of cluster.cniConfigs) {
+      const problem = configProblem(config);
+      if (problem) report({ message: `CNI config ${config.hostPath} ${problem}`, at: config.at, key: 'invalid' });
+    }
+  },
+});

@@ -1,0 +1,21 @@
+import { defineRule } from '../rule.js';
+import { cniConfigsByHost, configProblem, isList, isLoopback, pluginsOf } from '../lib/cni.js';
+
+export default defineRule({
+  id: 'cni/no-portmap',
+  level: 'warning',
+  title: 'The loaded CNI config has no portmap plugin',
+  description: 'hostPort needs the portmap plugin with the portMappings capability in the loaded conflist; without it the port is silently not opened.',
+  fix: 'fix',
+  tags: ['cni'],
+  check(cluster, _context, report) {
+    for (const configs of cniConfigsByHost(cluster).values()) {
+      const loaded = configs[0];
+      if (!loaded || configProblem(loaded) || isLoopback(loaded)) continue;
+      const hasPortmap = pluginsOf(loaded).some((p) => p.type === 'portmap' && p.capabilities?.portMappings === true);
+      if (hasPortmap) continue;
+      const why = isList(loaded) ? 'has no portmap plugin with capabilities.portMappings' : 'is a single-plugin .conf, which cannot chain portmap';
+      report({ message: `the loaded CNI config ${loaded.hostPath} ${why}: hostPort does not work`, at: loaded.at, key: 'portmap' });
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import { defineRule } from '../rule.js';
+import { related } from '../lib/pki.js';
+import { cniConfigsByHost, configProblem, isList, isLoopback, isWeaveLeftover, versionRank } from '../lib/cni.js';
+import type { CniConfig } from '../../model/types.js';
+
+/** Why `later` is a better config than the one loaded, if it is. */
+function better(loaded: CniConfig, later: CniConfig): string | undefined {
+  if (configProblem(later)) return undefined;
+  if (configProblem(loaded)) return 'the loaded one is invalid';
+  if (isList(later) && !isList(loaded)) return 'it is a plugin list (.conflist), the loaded one a single plugin';
+  if (versionRank(later) > versionRank(loaded)) return 'it has a newer cniVersion';
+  return undefined;
+}
+
+export default defineRule({
+  id: 'cni/shadowed-config',
+  level: 'warning',
+  title: 'An older or incomplete CNI config is loaded first',
+  description: 'Only the first network config by file name is used: a stale file sorted before the current one decides how every pod is networked.',
+  fix: 'fix',
+  tags: ['cni'],
+  check(cluster, _context, report) {
+    for (const configs of cniConfigsByHost(cluster).values()) {
+      const networks = configs.filter((c) => !isLoopback(c));
+      const [loaded, ...rest] = networks;
+      if (!loaded || isWeaveLeftover(loaded, configs)) continue; // cni/leftover-weave-conf says it
+      const shadowed = rest.map((c) => ({ config: c, why: better(loaded, c) })).filter((s) => s.why);
+      if (shadowed.length === 0) continue;
+      report({
+        message: `${loaded.hostPath} is loaded first and shadows ${shadowed.map((s) => `${s.config.fileName} (${s.why})`).join(', ')}`,
+        at: loaded.at,
+        related: shadowed.map((s) => related(s.config.at, 'shadowed config')),
+        key: 'shadowed',
+      });
+    }
+  },
+});

@@ -1,0 +1,91 @@
+import { defineRule, type Report } from '../rule.js';
+import { etcdClusters, type EtcdMember } from '../lib/etcd.js';
+import { related } from '../lib/pki.js';
+import { byHost } from './even-members.js';
+
+function listText(list: Map<string, string[]>): string {
+  return [...list].map(([name, urls]) => urls.map((u) => `${name}=${u}`).join(',')).sort().join(',');
+}
+
+function sameUrls(a: string[], b: string[]): boolean {
+  return [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+function checkCluster(members: EtcdMember[], report: (r: Report) => void): void {
+  const sorted = byHost(members);
+  const who = (m: EtcdMember) => `etcd member ${m.name} on ${m.component.host}`;
+
+  // A member must list itself, at the peer URLs it advertises.
+  for (const m of sorted) {
+    const own = m.initialCluster.get(m.name);
+    if (!own) {
+      report({ message: `${who(m)} is missing from its own --initial-cluster (${listText(m.initialCluster)})`, at: m.initialClusterAt, key: `${m.name}:self` });
+    } else if (!sameUrls(own, m.peerUrls)) {
+      report({ message: `${who(m)} lists itself at ${own.join(',')} in --initial-cluster but advertises ${m.peerUrls.join(',')}`, at: m.initialClusterAt, key: `${m.name}:self-url` });
+    }
+  }
+
+  // Members that bootstrapped together must agree on the list and the token.
+  const founders = sorted.filter((m) => m.state === 'new');
+  const reference = founders[0];
+  for (const m of founders.slice(1)) {
+    if (listText(m.initialCluster) !== listText(reference.initialCluster)) {
+      report({
+        message: `${who(m)} bootstraps (--initial-cluster-state=new) with --initial-cluster ${listText(m.initialCluster)}, but ${who(reference)} with ${listText(reference.initialCluster)}`,
+        at: m.initialClusterAt,
+        related: [related(reference.initialClusterAt, `--initial-cluster of ${reference.name}`)],
+        key: `${m.name}:list`,
+      });
+    }
+    if (m.token !== reference.token) {
+      report({
+        message: `${who(m)} bootstraps with --initial-cluster-token different from ${who(reference)}'s: they form different clusters`,
+        at: m.tokenAt,
+        related: [related(reference.tokenAt, `--initial-cluster-token of ${reference.name}`)],
+        key: `${m.name}:token`,
+      });
+    }
+  }
+
+  // A name must mean the same peer URLs in every list; a member's own advertisement decides.
+  for (const m of sorted) {
+    for (const other of sorted) {
+      if (other === m) continue;
+      const listed = m.initialCluster.get(other.name);
+      if (listed && !sameUrls(listed, other.peerUrls)) {
+        report({
+          message: `${who(m)} lists ${other.name} at ${listed.join(',')}, but ${other.name} advertises ${other.peerUrls.join(',')}`,
+          at: m.initialClusterAt,
+          related: [related(other.initialClusterAt, `member ${other.name} on ${other.component.host}`)],
+          key: `${m.name}:url:${other.name}`,
+        });
+      }
+    }
+  }
+
+  // A member no one else lists, started as new, bootstraps a cluster of its own.
+  if (sorted.length > 1) {
+    for (const m of sorted) {
+      const listedByOthers = sorted.some((o) => o !== m && o.initialCluster.has(m.name));
+      if (m.state === 'new' && !listedByOthers) {
+        report({
+          message: `${who(m)} is in no other member's --initial-cluster and starts with --initial-cluster-state=new: it would form a second cluster`,
+          at: m.initialClusterAt,
+          key: `${m.name}:second-cluster`,
+        });
+      }
+    }
+  }
+}
+
+export default defineRule({
+  id: 'etcd/inconsistent-membership',
+  level: 'error',
+  title: 'etcd members disagree on the cluster membership',
+  description: 'Members that disagree on --initial-cluster or its token fail to bootstrap, form separate clusters, or reject each other as peers.',
+  fix: 'fix',
+  tags: ['etcd', 'availability'],
+  check(cluster, _context, report) {
+    for (const members of etcdClusters(cluster)) checkCluster(members, report);
+  },
+});

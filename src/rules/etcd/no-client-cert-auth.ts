@@ -1,0 +1,23 @@
+import { defineRule } from '../rule.js';
+import { describe, effective, isTrue, where } from '../lib/settings.js';
+
+export default defineRule({
+  id: 'etcd/no-client-cert-auth',
+  level: 'error',
+  title: 'etcd does not require client certificates',
+  description: 'Without client certificate authentication anyone who reaches etcd reads and writes every key; auto-TLS certificates are self-signed and trusted by no one.',
+  fix: 'fix',
+  tags: ['etcd', 'security', 'CIS-2.2', 'CIS-2.3', 'CIS-2.5', 'CIS-2.6'],
+  check(cluster, _context, report) {
+    for (const etcd of cluster.componentsOf('etcd')) {
+      for (const flag of ['client-cert-auth', 'peer-client-cert-auth']) {
+        const value = effective(etcd, flag, 'false');
+        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag });
+      }
+      for (const flag of ['auto-tls', 'peer-auto-tls']) {
+        const value = effective(etcd, flag);
+        if (value && isTrue(value.value)) report({ message: `${where(etcd)}: --${flag}=true uses self-signed certificates`, at: value.at, key: flag });
+      }
+    }
+  },
+});

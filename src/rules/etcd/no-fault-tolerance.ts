@@ -1,0 +1,19 @@
+import { defineRule } from '../rule.js';
+import { etcdClusters, memberNames } from '../lib/etcd.js';
+import { reportCluster, sizeSentence } from './even-members.js';
+
+export default defineRule({
+  id: 'etcd/no-fault-tolerance',
+  level: 'warning',
+  title: 'etcd cluster has a single member',
+  description: 'A one-member etcd cluster stops the whole control plane when that member or its host fails, and loses data with its disk.',
+  fix: 'plan',
+  tags: ['etcd', 'availability'],
+  check(cluster, _context, report) {
+    for (const members of etcdClusters(cluster)) {
+      const names = memberNames(members);
+      if (names.length !== 1) continue;
+      reportCluster(members, `etcd cluster of ${sizeSentence(1)} (${names[0]}): losing it stops the control plane`, `single:${names[0]}`, report);
+    }
+  },
+});

@@ -1,0 +1,78 @@
+import type { Cluster } from '../../model/cluster.js';
+import type { Component, FileReference, Manifest } from '../../model/types.js';
+
+export const ENCRYPTION_FLAGS = ['encryption-provider-config', 'experimental-encryption-provider-config'] as const;
+export const ENCRYPTION_KINDS = new Set(['EncryptionConfiguration', 'EncryptionConfig']);
+
+export interface EncryptionSetup {
+  ref: FileReference;
+  /** The parsed config, when the file exists and is one. */
+  config?: Manifest;
+}
+
+/** The encryption config an apiserver's flag names, and the file it names, when there is one. */
+export function encryptionOf(cluster: Cluster, apiserver: Component): EncryptionSetup | undefined {
+  for (const flag of ENCRYPTION_FLAGS) {
+    const ref = cluster.referenceOf(apiserver, flag);
+    if (!ref) continue;
+    const config = cluster.manifests.find((m) => m.host === ref.host && m.hostPath === ref.hostPath && ENCRYPTION_KINDS.has(m.kind ?? ''));
+    return config ? { ref, config } : { ref };
+  }
+  return undefined;
+}
+
+/** Every encryption config the scan holds: those flags name, and loose ones in manifest folders. */
+export function encryptionConfigs(cluster: Cluster): Manifest[] {
+  return cluster.manifests.filter((m) => ENCRYPTION_KINDS.has(m.kind ?? ''));
+}
+
+export interface ProviderKey {
+  provider: string;
+  name: string;
+  secret: string;
+  /** Dotted path of the key entry, for its line. */
+  path: string;
+}
+
+export interface ResourceEntry {
+  resources: string[];
+  providers: Array<{ type: string; path: string }>;
+  path: string;
+}
+
+export function resourceEntries(config: Manifest): ResourceEntry[] {
+  const data = config.data as { resources?: unknown };
+  if (!Array.isArray(data.resources)) return [];
+  return data.resources.map((entry, i) => {
+    const e = (entry ?? {}) as { resources?: unknown; providers?: unknown };
+    const providers = Array.isArray(e.providers) ? e.providers : [];
+    return {
+      resources: Array.isArray(e.resources) ? e.resources.map(String) : [],
+      providers: providers.map((p, j) => ({ type: Object.keys((p ?? {}) as object)[0] ?? '', path: `resources.${i}.providers.${j}` })),
+      path: `resources.${i}`,
+    };
+  });
+}
+
+/** The entry the apiserver uses for Secrets: the first that names them, or a wildcard. */
+export function secretsEntry(config: Manifest): ResourceEntry | undefined {
+  return resourceEntries(config).find((e) => e.resources.some((r) => r === 'secrets' || r === 'secrets.' || r === '*.' || r === '*.*'));
+}
+
+export function providerKeys(config: Manifest): ProviderKey[] {
+  const keys: ProviderKey[] = [];
+  const data = config.data as { resources?: unknown };
+  (Array.isArray(data.resources) ? data.resources : []).forEach((entry, i) => {
+    const providers = (entry as { providers?: unknown })?.providers;
+    (Array.isArray(providers) ? providers : []).forEach((provider, j) => {
+      for (const [type, body] of Object.entries((provider ?? {}) as Record<string, unknown>)) {
+        const list = (body as { keys?: unknown })?.keys;
+        (Array.isArray(list) ? list : []).forEach((key, k) => {
+          const { name, secret } = (key ?? {}) as { name?: unknown; secret?: unknown };
+          keys.push({ provider: type, name: String(name ?? `#${k}`), secret: String(secret ?? ''), path: `resources.${i}.providers.${j}.${type}.keys.${k}` });
+        });
+      }
+    });
+  });
+  return keys;
+}

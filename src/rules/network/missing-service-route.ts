@@ -1,0 +1,38 @@
+import { defineRule } from '../rule.js';
+import { contains, formatCidr, parseCidr } from '../lib/net.js';
+import { serviceRanges } from '../lib/networks.js';
+import { related } from '../lib/pki.js';
+
+export default defineRule({
+  id: 'network/missing-service-route',
+  level: 'warning',
+  title: 'A host without kube-proxy has no route to the service network',
+  description: 'Service IPs exist only in kube-proxy rules: a master without kube-proxy (and without a route to a node that has it) cannot reach webhooks, aggregated APIs or any Service.',
+  fix: 'plan',
+  tags: ['network'],
+  check(cluster, _context, report) {
+    const apiserverRange = serviceRanges(cluster).find((r) => r.component.kind === 'kube-apiserver');
+    if (!apiserverRange) return;
+    const services = apiserverRange.cidrs;
+    for (const host of cluster.hosts) {
+      const routes = cluster.routes.filter((r) => r.host === host.name);
+      if (routes.length === 0) continue; // the routes of this host are not known
+      if (cluster.components.some((c) => c.host === host.name && c.kind === 'kube-proxy')) continue;
+      for (const service of services) {
+        // A default route "covers" every address, but its gateway knows nothing of Service IPs.
+        const covered = routes.some((r) => {
+          const destination = parseCidr(r.destination);
+          return destination && destination.prefix > 0 && contains(destination, service);
+        });
+        if (covered) continue;
+        const iface = routes.find((r) => r.gateway === undefined && !r.destination.endsWith('/0'))?.iface ?? routes[0].iface;
+        report({
+          message: `${host.name} runs no kube-proxy and has no route to the service network ${formatCidr(service)} (ip route add ${formatCidr(service)} dev ${iface})`,
+          at: routes[0].at,
+          related: [related(apiserverRange.setting.at, apiserverRange.setting.isDefault ? `the default service range of kube-apiserver on ${apiserverRange.component.host}` : `--service-cluster-ip-range of kube-apiserver on ${apiserverRange.component.host}`)],
+          key: `service-route:${formatCidr(service)}`,
+        });
+      }
+    }
+  },
+});
