@@ -5,7 +5,10 @@
  */
 import fs from 'node:fs';
 import { generateKeyPair, privateKeyPem } from '../src/pki/issue.js';
-import { DEFAULT_SPEC, makeCAs, writeControlPlane, writeKubeletClient, writeWorker } from '../test/support/kubeadm.js';
+import { randomBytes } from 'node:crypto';
+import { WEAVE_CONFLIST } from '../test/support/cni.js';
+import { DEFAULT_SPEC, apiserverManifest, encryptionConfig, etcdManifest, makeCAs, writeControlPlane, writeKubeletClient, writeWorker, type KubeadmSpec } from '../test/support/kubeadm.js';
+import { procNetRoute } from '../test/support/routes.js';
 import { PkiFactory } from '../test/support/pki.js';
 import { TreeWriter } from '../test/support/tree.js';
 
@@ -69,8 +72,61 @@ async function main(): Promise<void> {
   // cp-3's front-proxy CA bundle was deleted.
   tree.remove(cp3.name, '/etc/kubernetes/pki/front-proxy-ca.crt');
 
+  await plantClusterDefects(tree, spec);
   tree.writeSnapshotManifests();
   process.stdout.write(`wrote ${target}\n`);
 }
 
+/** Defects of etcd, the apiserver, encryption, addons, scheduling, CNI, networking and upgrades. */
+async function plantClusterDefects(tree: TreeWriter, spec: KubeadmSpec): Promise<void> {
+  const [cp1, cp2, cp3] = spec.controlPlanes;
+  const [worker1, worker2] = spec.workers;
+
+  // cp-2's apiserver was set up from an old guide: the master-count endpoint reconciler.
+  const cp2Apiserver = apiserverManifest(spec, cp2, ['--endpoint-reconciler-type=master-count']);
+  tree.write(cp2.name, '/etc/kubernetes/manifests/kube-apiserver.yaml', cp2Apiserver, 0o600);
+
+  // cp-3 joined with a typo in cp-2's peer URL.
+  const members = spec.controlPlanes.map((n) => (n.name === cp2.name ? { ...n, ip: '10.0.0.21' } : n));
+  tree.write(cp3.name, '/etc/kubernetes/manifests/etcd.yaml', etcdManifest(spec, cp3, members, 'existing'), 0o600);
+
+  // cp-1 encrypts Secrets, but a migration left identity first.
+  tree.write(cp1.name, '/etc/kubernetes/enc/encryption-config.yaml', encryptionConfig(randomBytes(32).toString('base64')).replace(
+    '    providers:\n',
+    '    providers:\n      - identity: {}\n',
+  ), 0o600);
+  const cp1Apiserver = apiserverManifest(spec, cp1, ['--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml'])
+    .replace('  volumes:\n', '  volumes:\n  - hostPath:\n      path: /etc/kubernetes/enc\n      type: DirectoryOrCreate\n    name: k8s-enc\n')
+    .replace('    volumeMounts:\n', '    volumeMounts:\n    - mountPath: /etc/kubernetes/enc\n      name: k8s-enc\n      readOnly: true\n');
+  tree.write(cp1.name, '/etc/kubernetes/manifests/kube-apiserver.yaml', cp1Apiserver, 0o600);
+
+  // Addons applied by the addon manager: one without its mode label, one asking for a scheduler nobody runs.
+  tree.write(cp1.name, '/etc/kubernetes/addons/metrics-server/service-account.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: metrics-server\n  namespace: kube-system\n  labels:\n    k8s-app: metrics-server\n');
+  tree.write(cp1.name, '/etc/kubernetes/addons/batch/nightly-report.yaml', [
+    'apiVersion: batch/v1', 'kind: CronJob', 'metadata:', '  name: nightly-report', '  namespace: kube-system', '  labels:', '    addonmanager.kubernetes.io/mode: Reconcile',
+    'spec:', '  schedule: "0 2 * * *"', '  jobTemplate:', '    spec:', '      template:', '        spec:', '          schedulerName: batch-scheduler',
+    '          restartPolicy: OnFailure', '          containers:', '          - name: report', '            image: registry.example.internal/report:1.4', '',
+  ].join('\n'));
+
+  // Weave was upgraded on worker-1 but its old 10-weave.conf stayed; worker-2 is clean.
+  tree.write(worker1.name, '/etc/cni/net.d/10-weave.conf', JSON.stringify({ name: 'weave', type: 'weave-net', hairpinMode: true }, null, 4));
+  for (const worker of [worker1, worker2]) tree.write(worker.name, '/etc/cni/net.d/10-weave.conflist', WEAVE_CONFLIST);
+
+  // cp-3 runs no kube-proxy (a nodeSelector keeps the DaemonSet off it) and has no route to the service network.
+  tree.write(cp3.name, '/proc/net/route', procNetRoute([['eth0', '0.0.0.0/0', '10.0.0.1'], ['eth0', '10.0.0.0/24'], ['weave', '10.32.0.0/12']]));
+  tree.write(cp3.name, '/proc/812/cmdline', ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', ''].join('\0'));
+
+  // worker-2 got the next kubelet before the control plane, and kept a flag 1.27 removed.
+  tree.write(worker2.name, '/var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS="--container-runtime=remote --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n');
+  versionsOf.set(worker2.name, { kubelet: 'v1.30.2' });
+}
+
+/** Versions that `kaudit collect` records (kubelet --version), merged into the snapshot manifests. */
+const versionsOf = new Map<string, Record<string, string>>();
+
 await main();
+for (const [host, versions] of versionsOf) {
+  const file = `${target}${host}/.kaudit-snapshot.json`;
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, `${JSON.stringify({ ...manifest, versions }, null, 2)}\n`);
+}
