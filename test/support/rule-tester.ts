@@ -17,7 +17,8 @@ export interface CaseContext {
 
 export interface ValidCase {
   name: string;
-  build(ctx: CaseContext): Promise<void> | void;
+  /** Writes the case's host files (whatever it returns is ignored). */
+  build(ctx: CaseContext): unknown;
   now?: Date;
   expiryWindowDays?: number;
 }
