@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BRIDGE_CONF, LOOPBACK_CONF } from './cni.js';
-import { base64 } from './hosts.js';
+import { kubeconfigText } from './hosts.js';
 import type { Issued, PkiFactory } from './pki.js';
 import { procNetRoute } from './routes.js';
 import type { TreeWriter } from './tree.js';
@@ -33,31 +33,6 @@ function unitFile(description: string, execStart: string[], extra: string[] = []
     '',
     '[Install]',
     'WantedBy=multi-user.target',
-    '',
-  ].join('\n');
-}
-
-function kubeconfig(server: string, ca: Issued, user: string, client: Issued): string {
-  return [
-    'apiVersion: v1',
-    'clusters:',
-    '- cluster:',
-    `    certificate-authority-data: ${base64(ca.certPem)}`,
-    `    server: ${server}`,
-    '  name: kubernetes-the-hard-way',
-    'contexts:',
-    '- context:',
-    '    cluster: kubernetes-the-hard-way',
-    `    user: ${user}`,
-    '  name: default',
-    'current-context: default',
-    'kind: Config',
-    'preferences: {}',
-    'users:',
-    `- name: ${user}`,
-    '  user:',
-    `    client-certificate-data: ${base64(client.certPem)}`,
-    `    client-key-data: ${base64(client.keyPem)}`,
     '',
   ].join('\n');
 }
@@ -106,8 +81,8 @@ export async function writeHardWayCluster(tree: TreeWriter, pki: PkiFactory): Pr
       'kind: EncryptionConfig', 'apiVersion: v1', 'resources:', '  - resources:', '      - secrets', '    providers:',
       '      - aescbc:', '          keys:', '            - name: key1', `              secret: ${encryptionKey}`, '      - identity: {}', '',
     ].join('\n'), 0o600);
-    tree.write(host, '/var/lib/kubernetes/kube-controller-manager.kubeconfig', kubeconfig('https://127.0.0.1:6443', ca, 'system:kube-controller-manager', controllerManager), 0o600);
-    tree.write(host, '/var/lib/kubernetes/kube-scheduler.kubeconfig', kubeconfig('https://127.0.0.1:6443', ca, 'system:kube-scheduler', scheduler), 0o600);
+    tree.write(host, '/var/lib/kubernetes/kube-controller-manager.kubeconfig', kubeconfigText('https://127.0.0.1:6443', ca, 'system:kube-controller-manager', controllerManager), 0o600);
+    tree.write(host, '/var/lib/kubernetes/kube-scheduler.kubeconfig', kubeconfigText('https://127.0.0.1:6443', ca, 'system:kube-scheduler', scheduler), 0o600);
     tree.write(host, '/etc/kubernetes/config/kube-scheduler.yaml', 'apiVersion: kubescheduler.config.k8s.io/v1beta1\nkind: KubeSchedulerConfiguration\nclientConnection:\n  kubeconfig: "/var/lib/kubernetes/kube-scheduler.kubeconfig"\nleaderElection:\n  leaderElect: true\n');
 
     tree.write(host, '/etc/systemd/system/etcd.service', unitFile('etcd', [
@@ -189,8 +164,8 @@ export async function writeHardWayCluster(tree: TreeWriter, pki: PkiFactory): Pr
     const kubelet = await cfssl(pki, ca, `system:node:${worker.name}`, 'system:nodes', [worker.name, `198.51.100.2${worker.name.slice(-1)}`, worker.ip]);
     writePem(tree, host, `/var/lib/kubelet/${worker.name}`, kubelet);
     tree.write(host, '/var/lib/kubernetes/ca.pem', ca.certPem, 0o644);
-    tree.write(host, '/var/lib/kubelet/kubeconfig', kubeconfig(`https://${PUBLIC_ADDRESS}:6443`, ca, `system:node:${worker.name}`, kubelet), 0o600);
-    tree.write(host, '/var/lib/kube-proxy/kubeconfig', kubeconfig(`https://${PUBLIC_ADDRESS}:6443`, ca, 'system:kube-proxy', proxy), 0o600);
+    tree.write(host, '/var/lib/kubelet/kubeconfig', kubeconfigText(`https://${PUBLIC_ADDRESS}:6443`, ca, `system:node:${worker.name}`, kubelet), 0o600);
+    tree.write(host, '/var/lib/kube-proxy/kubeconfig', kubeconfigText(`https://${PUBLIC_ADDRESS}:6443`, ca, 'system:kube-proxy', proxy), 0o600);
     tree.write(host, '/var/lib/kubelet/kubelet-config.yaml', [
       'kind: KubeletConfiguration', 'apiVersion: kubelet.config.k8s.io/v1beta1', 'authentication:', '  anonymous:', '    enabled: false', '  webhook:', '    enabled: true',
       '  x509:', '    clientCAFile: "/var/lib/kubernetes/ca.pem"', 'authorization:', '  mode: Webhook', 'clusterDomain: "cluster.local"', 'clusterDNS:', '  - "10.32.0.10"',
