@@ -30,7 +30,8 @@ export function runRules(cluster: Cluster, rules: readonly Rule[], context: Rule
         const fingerprint = fingerprintOf(rule.id, report.at.host, report.at.file, report.key);
         if (seen.has(fingerprint)) return;
         seen.add(fingerprint);
-        findings.push({ ruleId: rule.id, level: rule.level, message: report.message, at: report.at, related: report.related ?? [], fingerprint });
+        const fixes = report.fix === undefined ? [] : Array.isArray(report.fix) ? report.fix : [report.fix];
+        findings.push({ ruleId: rule.id, level: rule.level, message: report.message, at: report.at, related: report.related ?? [], fingerprint, fixes });
       });
     } catch (error) {
       cluster.diagnostics.push({ level: 'error', message: `rule ${rule.id} failed: ${(error as Error).message}` });

@@ -51,6 +51,33 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     });
 
   program
+    .command('fix')
+    .description('show the fixes for the findings (a diff, files, a plan); --write applies them')
+    .argument('<path...>', 'a host root or cluster folder, as for scan')
+    .option('--write', 'apply the changes (atomic writes, backups under PATH/.kaudit-backup/)', false)
+    .option('--backup-dir <dir>', 'keep backups here instead of PATH/.kaudit-backup')
+    .option('--rule <id>', 'fix only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .option('--now <date>', 'the date to judge certificate validity at (ISO 8601)')
+    .option('--expiry-window <duration>', 'certificates expiring within this time are renewed', '30d')
+    .action(async (paths: string[], opts: Record<string, unknown>) => {
+      const { parseNow, parseWindow } = await import('./options.js');
+      const { runFix } = await import('./fix.js');
+      setExit(
+        await runFix(
+          paths,
+          {
+            write: opts.write === true,
+            ...(opts.backupDir ? { backupDir: opts.backupDir as string } : {}),
+            now: opts.now ? parseNow(opts.now as string) : new Date(),
+            expiryWindowDays: parseWindow(opts.expiryWindow as string),
+            rule: opts.rule as string[],
+          },
+          version,
+        ),
+      );
+    });
+
+  program
     .command('rules')
     .description('list the rules, or print the documentation of one')
     .argument('[id]', 'a rule ID, e.g. pki/cert-expired')

@@ -6,7 +6,7 @@ import type { Component, Setting } from '../model/types.js';
 import { resolveComponentPath } from './references.js';
 
 /** KubeletConfiguration fields and the flags they stand for. */
-const KUBELET_FIELDS: Record<string, string> = {
+export const KUBELET_FIELDS: Record<string, string> = {
   'authentication.anonymous.enabled': 'anonymous-auth',
   'authentication.webhook.enabled': 'authentication-token-webhook',
   'authentication.x509.clientCAFile': 'client-ca-file',

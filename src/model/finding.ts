@@ -1,4 +1,5 @@
 import type { SourceLocation } from './types.js';
+import type { FixIntent } from '../fixers/types.js';
 
 export type Level = 'error' | 'warning' | 'note';
 
@@ -14,4 +15,6 @@ export interface Finding {
   related: Array<SourceLocation & { message?: string }>;
   /** Identifies the finding across runs: rule, host, file and what is wrong, never the line. */
   fingerprint: string;
+  /** The fix the rule proposes (none when it has no fix for this case). */
+  fixes: FixIntent[];
 }

@@ -1,6 +1,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { Level } from '../model/finding.js';
 import type { SourceLocation } from '../model/types.js';
+import type { FixIntent } from '../fixers/types.js';
 
 export interface RuleContext {
   /** The clock for validity checks (`--now`). */
@@ -18,6 +19,8 @@ export interface Report {
    * certificate fingerprint): with the rule, host and file it makes the fingerprint.
    */
   key: string;
+  /** What `kaudit fix` does for this finding: changes to write, or plan steps. */
+  fix?: FixIntent | FixIntent[];
 }
 
 export interface Rule {

@@ -25,7 +25,8 @@ export default defineRule({
       const identity = `${manifest.host}:${manifest.hostPath}:${manifest.kind}/${manifest.name ?? ''}`;
       const ordinal = seen.get(identity) ?? 0;
       seen.set(identity, ordinal + 1);
-      report({ message, at: { ...manifest.at, line }, key: `${manifest.kind}/${manifest.name ?? ''}#${ordinal}` });
+      const fix = mode === undefined ? { kind: 'addon-mode-label' as const, manifest } : { kind: 'plan' as const, steps: [{ title: `Set ${LABEL} of ${what} to Reconcile or EnsureExists`, commands: [] }] };
+      report({ message, at: { ...manifest.at, line }, key: `${manifest.kind}/${manifest.name ?? ''}#${ordinal}`, fix });
     }
   },
 });

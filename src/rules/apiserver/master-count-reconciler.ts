@@ -16,7 +16,7 @@ export default defineRule({
       const count = Number(effective(apiserver, 'apiserver-count')?.value ?? '1');
       if (apiservers.length < 2 && count < 2) continue;
       const many = Math.max(apiservers.length, count);
-      report({ message: `${where(apiserver)}: ${describe(type)} with ${many} apiservers; use --endpoint-reconciler-type=lease`, at: type.at, key: 'endpoint-reconciler-type' });
+      report({ message: `${where(apiserver)}: ${describe(type)} with ${many} apiservers; use --endpoint-reconciler-type=lease`, at: type.at, key: 'endpoint-reconciler-type', fix: { kind: 'set-flag', component: apiserver, flag: 'endpoint-reconciler-type', value: 'lease' } });
     }
   },
 });

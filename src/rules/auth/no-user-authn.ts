@@ -13,7 +13,8 @@ export default defineRule({
   check(cluster, _context, report) {
     for (const apiserver of cluster.componentsOf('kube-apiserver')) {
       if (AUTHENTICATORS.some((flag) => effective(apiserver, flag))) continue;
-      report({ message: `${where(apiserver)} has no user authenticator (--${AUTHENTICATORS.join(', --')})`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'authenticators' });
+      const steps = [{ title: `Give kube-apiserver on ${apiserver.host} a client CA for certificate users, and OIDC or a webhook for people`, commands: ['--client-ca-file=<CA bundle>', '--oidc-issuer-url=<issuer> --oidc-client-id=<client id>'] }];
+      report({ message: `${where(apiserver)} has no user authenticator (--${AUTHENTICATORS.join(', --')})`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'authenticators', fix: { kind: 'plan', steps } });
     }
   },
 });

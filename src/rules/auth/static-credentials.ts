@@ -12,7 +12,10 @@ export default defineRule({
     for (const apiserver of cluster.componentsOf('kube-apiserver')) {
       for (const flag of ['token-auth-file', 'basic-auth-file']) {
         const value = effective(apiserver, flag);
-        if (value) report({ message: `${where(apiserver)} authenticates users from a static file: --${flag}=${value.value}`, at: value.at, key: flag });
+        if (value) {
+          const steps = [{ title: `Move the users of ${value.value} on ${apiserver.host} to client certificates, OIDC or a webhook authenticator, then remove --${flag}`, commands: [`kubeadm kubeconfig user --client-name=<user>   # a client certificate kubeconfig per user`] }];
+          report({ message: `${where(apiserver)} authenticates users from a static file: --${flag}=${value.value}`, at: value.at, key: flag, fix: { kind: 'plan', steps } });
+        }
       }
     }
   },

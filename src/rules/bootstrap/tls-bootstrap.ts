@@ -20,11 +20,12 @@ export default defineRule({
           at: bootstrap.at,
           related: apiservers.map((a) => related(a.definedAt, `kube-apiserver on ${a.host}`)),
           key: 'bootstrap-token-auth',
+          fix: apiservers.map((a) => ({ kind: 'set-flag' as const, component: a, flag: 'enable-bootstrap-token-auth', value: 'true' })),
         });
       }
       const rotate = effective(kubelet, 'rotate-certificates', 'false');
       if (!isTrue(rotate.value)) {
-        report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates' });
+        report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' } });
       }
     }
   },

@@ -11,7 +11,10 @@ export default defineRule({
   check(cluster, _context, report) {
     for (const config of cluster.cniConfigs) {
       const problem = configProblem(config);
-      if (problem) report({ message: `CNI config ${config.hostPath} ${problem}`, at: config.at, key: 'invalid' });
+      if (problem) {
+        const steps = [{ title: `Correct ${config.hostPath} on ${config.host} against the CNI specification (or remove it), then restart the container runtime`, commands: [`jq . ${config.hostPath}   # on ${config.host}`] }];
+        report({ message: `CNI config ${config.hostPath} ${problem}`, at: config.at, key: 'invalid', fix: { kind: 'plan', steps } });
+      }
     }
   },
 });

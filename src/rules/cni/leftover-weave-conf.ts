@@ -19,6 +19,7 @@ export default defineRule({
           at: config.at,
           related: [related(list.at, 'the config that should be loaded')],
           key: 'weave-leftover',
+          fix: { kind: 'remove-file', host: config.host, hostPath: config.hostPath, at: config.at, reason: 'weave 2.4 leftover shadowing 10-weave.conflist' },
         });
       }
     }

@@ -31,6 +31,7 @@ export default defineRule({
         at: loaded.at,
         related: shadowed.map((s) => related(s.config.at, 'shadowed config')),
         key: 'shadowed',
+        fix: { kind: 'remove-file', host: loaded.host, hostPath: loaded.hostPath, at: loaded.at, reason: `shadows ${shadowed.map((s) => s.config.fileName).join(', ')}` },
       });
     }
   },

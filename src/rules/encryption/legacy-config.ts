@@ -13,7 +13,7 @@ export default defineRule({
   check(cluster, _context, report) {
     for (const apiserver of cluster.componentsOf('kube-apiserver')) {
       const legacy = setting(apiserver, 'experimental-encryption-provider-config');
-      if (legacy) report({ message: `${where(apiserver)} uses --experimental-encryption-provider-config; the flag is --encryption-provider-config`, at: legacy.at, key: 'experimental-flag' });
+      if (legacy) report({ message: `${where(apiserver)} uses --experimental-encryption-provider-config; the flag is --encryption-provider-config`, at: legacy.at, key: 'experimental-flag', fix: { kind: 'remove-flag', component: apiserver, flag: legacy.name, at: legacy.at, renameTo: 'encryption-provider-config' } });
     }
     for (const config of encryptionConfigs(cluster)) {
       if (config.kind === 'EncryptionConfiguration' && config.apiVersion === 'apiserver.config.k8s.io/v1') continue;
@@ -21,6 +21,7 @@ export default defineRule({
         message: `encryption config ${config.hostPath} is kind: ${config.kind}, apiVersion: ${config.apiVersion ?? '(none)'}; write kind: EncryptionConfiguration, apiVersion: apiserver.config.k8s.io/v1`,
         at: { ...config.at, line: config.lines.get('kind') ?? config.at.line },
         key: 'legacy-format',
+        fix: { kind: 'encryption-fresh-key', config, legacy: true },
       });
     }
   },

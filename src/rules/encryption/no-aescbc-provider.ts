@@ -14,7 +14,7 @@ export default defineRule({
     for (const config of encryptionConfigs(cluster)) {
       const entry = secretsEntry(config);
       if (!entry) {
-        report({ message: `encryption config ${config.hostPath} has no entry for secrets: they are stored in plaintext`, at: { ...config.at, line: config.lines.get('resources') ?? config.at.line }, key: 'no-secrets-entry' });
+        report({ message: `encryption config ${config.hostPath} has no entry for secrets: they are stored in plaintext`, at: { ...config.at, line: config.lines.get('resources') ?? config.at.line }, key: 'no-secrets-entry', fix: { kind: 'plan', steps: [{ title: `Add an entry for secrets to ${config.hostPath} on ${config.host}, aescbc with a fresh key first and identity after it`, commands: ['head -c 32 /dev/urandom | base64   # the key'] }] } });
         continue;
       }
       const first = entry.providers[0];
@@ -24,6 +24,7 @@ export default defineRule({
         message: `encryption config ${config.hostPath}: the entry for secrets writes in plaintext (${why}); put aescbc with a fresh key first`,
         at: { ...config.at, line: config.lines.get(first?.path ?? `${entry.path}.providers`) ?? config.lines.get(entry.path) },
         key: `first-provider:${first?.type ?? 'none'}`,
+        fix: { kind: 'encryption-fresh-key', config },
       });
     }
   },

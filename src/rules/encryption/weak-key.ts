@@ -35,22 +35,24 @@ export default defineRule({
   check(cluster, _context, report) {
     for (const config of encryptionConfigs(cluster)) {
       const seen = new Map<string, string>();
-      for (const key of providerKeys(config)) {
+      // Keys after the first only decrypt old data, and go once it is re-encrypted: the key that writes is judged.
+      for (const key of providerKeys(config).filter((k) => k.writes)) {
         const valid = VALID_LENGTHS[key.provider];
         if (!valid) continue;
+        const fix = { kind: 'encryption-fresh-key' as const, config };
         const at = { ...config.at, line: config.lines.get(`${key.path}.secret`) ?? config.lines.get(key.path) };
         const label = `${key.provider} key "${key.name}" in ${config.hostPath}`;
         const bytes = decode(key.secret);
         // Messages say what is wrong with a key, never what it is.
         if (!bytes) {
-          report({ message: `${label} is not base64 (a placeholder?)`, at, key: `${key.path}:not-base64` });
+          report({ message: `${label} is not base64 (a placeholder?)`, at, key: `${key.path}:not-base64`, fix });
           continue;
         }
         const hash = digest(bytes);
-        if (!valid.includes(bytes.length)) report({ message: `${label} decodes to ${bytes.length} bytes; ${key.provider} needs ${valid.join(', ')}`, at, key: `${key.path}:length` });
-        if (WELL_KNOWN_KEYS.has(hash)) report({ message: `${label} is a published example key`, at, key: `${key.path}:well-known` });
+        if (!valid.includes(bytes.length)) report({ message: `${label} decodes to ${bytes.length} bytes; ${key.provider} needs ${valid.join(', ')}`, at, key: `${key.path}:length`, fix });
+        if (WELL_KNOWN_KEYS.has(hash)) report({ message: `${label} is a published example key`, at, key: `${key.path}:well-known`, fix });
         const first = seen.get(hash);
-        if (first) report({ message: `${label} is the same key as ${first}`, at, key: `${key.path}:reused` });
+        if (first) report({ message: `${label} is the same key as ${first}`, at, key: `${key.path}:reused`, fix });
         else seen.set(hash, `${key.provider} key "${key.name}"`);
       }
     }

@@ -7,6 +7,13 @@ function listText(list: Map<string, string[]>): string {
   return [...list].map(([name, urls]) => urls.map((u) => `${name}=${u}`).join(',')).sort().join(',');
 }
 
+/** The list with one member's peer URLs replaced, in the list's own order. */
+function withUrls(list: Map<string, string[]>, name: string, urls: string[]): string {
+  const next = new Map(list);
+  next.set(name, urls);
+  return [...next].map(([n, us]) => us.map((u) => `${n}=${u}`).join(',')).join(',');
+}
+
 function sameUrls(a: string[], b: string[]): boolean {
   return [...a].sort().join(',') === [...b].sort().join(',');
 }
@@ -19,9 +26,10 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
   for (const m of sorted) {
     const own = m.initialCluster.get(m.name);
     if (!own) {
-      report({ message: `${who(m)} is missing from its own --initial-cluster (${listText(m.initialCluster)})`, at: m.initialClusterAt, key: `${m.name}:self` });
+      const fixed = `${listText(m.initialCluster)}${m.initialCluster.size ? ',' : ''}${m.peerUrls.map((u) => `${m.name}=${u}`).join(',')}`;
+      report({ message: `${who(m)} is missing from its own --initial-cluster (${listText(m.initialCluster)})`, at: m.initialClusterAt, key: `${m.name}:self`, fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: fixed } });
     } else if (!sameUrls(own, m.peerUrls)) {
-      report({ message: `${who(m)} lists itself at ${own.join(',')} in --initial-cluster but advertises ${m.peerUrls.join(',')}`, at: m.initialClusterAt, key: `${m.name}:self-url` });
+      report({ message: `${who(m)} lists itself at ${own.join(',')} in --initial-cluster but advertises ${m.peerUrls.join(',')}`, at: m.initialClusterAt, key: `${m.name}:self-url`, fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: withUrls(m.initialCluster, m.name, m.peerUrls) } });
     }
   }
 
@@ -35,6 +43,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
         at: m.initialClusterAt,
         related: [related(reference.initialClusterAt, `--initial-cluster of ${reference.name}`)],
         key: `${m.name}:list`,
+        fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: listText(reference.initialCluster) },
       });
     }
     if (m.token !== reference.token) {
@@ -43,6 +52,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
         at: m.tokenAt,
         related: [related(reference.tokenAt, `--initial-cluster-token of ${reference.name}`)],
         key: `${m.name}:token`,
+        fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster-token', value: reference.token },
       });
     }
   }
@@ -58,6 +68,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
           at: m.initialClusterAt,
           related: [related(other.initialClusterAt, `member ${other.name} on ${other.component.host}`)],
           key: `${m.name}:url:${other.name}`,
+          fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: withUrls(m.initialCluster, other.name, other.peerUrls) },
         });
       }
     }
@@ -72,6 +83,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
           message: `${who(m)} is in no other member's --initial-cluster and starts with --initial-cluster-state=new: it would form a second cluster`,
           at: m.initialClusterAt,
           key: `${m.name}:second-cluster`,
+          fix: { kind: 'plan', steps: [{ title: `Join ${m.name} to the existing cluster instead of bootstrapping a new one`, commands: [`etcdctl member add ${m.name} --peer-urls=${m.peerUrls.join(',')}`, `# then start ${m.name} with --initial-cluster-state=existing and the --initial-cluster that member add prints`] }] },
         });
       }
     }

@@ -12,11 +12,11 @@ export default defineRule({
     for (const etcd of cluster.componentsOf('etcd')) {
       for (const flag of ['client-cert-auth', 'peer-client-cert-auth']) {
         const value = effective(etcd, flag, 'false');
-        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag });
+        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' } });
       }
       for (const flag of ['auto-tls', 'peer-auto-tls']) {
         const value = effective(etcd, flag);
-        if (value && isTrue(value.value)) report({ message: `${where(etcd)}: --${flag}=true uses self-signed certificates`, at: value.at, key: flag });
+        if (value && isTrue(value.value)) report({ message: `${where(etcd)}: --${flag}=true uses self-signed certificates`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'false' } });
       }
     }
   },

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { etcdClusters, memberNames } from '../lib/etcd.js';
-import { reportCluster, sizeSentence } from './even-members.js';
+import { addMemberSteps, reportCluster, sizeSentence } from './even-members.js';
 
 export default defineRule({
   id: 'etcd/no-fault-tolerance',
@@ -13,7 +13,7 @@ export default defineRule({
     for (const members of etcdClusters(cluster)) {
       const names = memberNames(members);
       if (names.length !== 1) continue;
-      reportCluster(members, `etcd cluster of ${sizeSentence(1)} (${names[0]}): losing it stops the control plane`, `single:${names[0]}`, report);
+      reportCluster(members, `etcd cluster of ${sizeSentence(1)} (${names[0]}): losing it stops the control plane`, `single:${names[0]}`, report, { kind: 'plan', steps: [...addMemberSteps(members), { title: 'Repeat for a third member', commands: ['# a cluster of 3 tolerates one failure'] }] });
     }
   },
 });

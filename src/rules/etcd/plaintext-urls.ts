@@ -17,14 +17,20 @@ export default defineRule({
         const urls = effective(etcd, flag, ETCD_DEFAULTS[flag]);
         const plain = listOf(urls.value).filter((u) => !usesTls(u));
         if (plain.length === 0) continue;
-        report({ message: `${where(etcd)}: ${describe(urls)} serves plaintext ${plain.join(', ')}`, at: urls.at, key: flag });
+        const https = listOf(urls.value).map((u) => u.replace(/^http:\/\//i, 'https://')).join(',');
+        const hasCerts = effective(etcd, flag.includes('peer') ? 'peer-cert-file' : 'cert-file') !== undefined;
+        const fix = hasCerts
+          ? { kind: 'set-flag' as const, component: etcd, flag, value: https }
+          : { kind: 'plan' as const, steps: [{ title: `Issue etcd ${flag.includes('peer') ? 'peer' : 'server'} certificates for ${etcd.host}, set --${flag.includes('peer') ? 'peer-cert-file/--peer-key-file' : 'cert-file/--key-file'}, then --${flag}=${https}`, commands: [`# etcd on ${etcd.host}: --${flag}=${https}`] }] };
+        report({ message: `${where(etcd)}: ${describe(urls)} serves plaintext ${plain.join(', ')}`, at: urls.at, key: flag, fix });
       }
     }
     for (const apiserver of cluster.componentsOf('kube-apiserver')) {
       const servers = effective(apiserver, 'etcd-servers');
       const plain = servers ? listOf(servers.value).filter((u) => !usesTls(u)) : [];
       if (servers && plain.length > 0) {
-        report({ message: `${where(apiserver)} talks to etcd in plaintext: --etcd-servers ${plain.join(', ')}`, at: servers.at, key: 'etcd-servers' });
+        const https = listOf(servers.value).map((u) => u.replace(/^http:\/\//i, 'https://')).join(',');
+        report({ message: `${where(apiserver)} talks to etcd in plaintext: --etcd-servers ${plain.join(', ')}`, at: servers.at, key: 'etcd-servers', fix: { kind: 'set-flag', component: apiserver, flag: 'etcd-servers', value: https } });
       }
     }
   },

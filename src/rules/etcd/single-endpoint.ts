@@ -41,6 +41,7 @@ export default defineRule({
         at: servers.at,
         related: [related(target.component.definedAt, `etcd member ${target.name}`)],
         key: 'etcd-servers',
+        fix: { kind: 'set-flag', component: apiserver, flag: 'etcd-servers', value: members.flatMap((m) => m.clientUrls).join(',') },
       });
     }
   },

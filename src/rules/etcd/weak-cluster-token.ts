@@ -23,6 +23,7 @@ export default defineRule({
         at: first.tokenAt,
         related: others.map((m) => related(m.tokenAt, `member ${m.name} on ${m.component.host}`)),
         key: `token:${members.map((m) => m.name).sort().join(',')}`,
+        fix: { kind: 'plan', steps: [{ title: 'When this cluster is next created (a rebuild, a restore to new members), give it a unique random token', commands: ['--initial-cluster-token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \\n")'] }] },
       });
     }
   },

@@ -32,6 +32,8 @@ export interface ProviderKey {
   secret: string;
   /** Dotted path of the key entry, for its line. */
   path: string;
+  /** The key new data is written with: the first key of an entry's first provider. */
+  writes: boolean;
 }
 
 export interface ResourceEntry {
@@ -69,7 +71,7 @@ export function providerKeys(config: Manifest): ProviderKey[] {
         const list = (body as { keys?: unknown })?.keys;
         (Array.isArray(list) ? list : []).forEach((key, k) => {
           const { name, secret } = (key ?? {}) as { name?: unknown; secret?: unknown };
-          keys.push({ provider: type, name: String(name ?? `#${k}`), secret: String(secret ?? ''), path: `resources.${i}.providers.${j}.${type}.keys.${k}` });
+          keys.push({ provider: type, name: String(name ?? `#${k}`), secret: String(secret ?? ''), path: `resources.${i}.providers.${j}.${type}.keys.${k}`, writes: j === 0 && k === 0 });
         });
       }
     });

@@ -5,6 +5,11 @@ import { related } from '../lib/pki.js';
 import { describe } from '../lib/settings.js';
 import type { Cluster } from '../../model/cluster.js';
 
+const REPLAN = {
+  title: 'Choose service and pod ranges that overlap nothing else, and set them on every component (a new service range needs the kubernetes Service recreated)',
+  commands: ['kubectl get svc kubernetes -o wide', 'ip route   # on each host: the networks in use'],
+};
+
 function label(n: NetworkSetting): string {
   return `${n.component.kind} on ${n.component.host} ${describe(n.setting)}`;
 }
@@ -24,6 +29,7 @@ function checkAgreement(settings: NetworkSetting[], what: string, report: (r: Re
       at: other.setting.at,
       related: [related(reference.setting.at, label(reference))],
       key: `${what}:${other.component.kind}`,
+      fix: { kind: 'plan', steps: [{ title: `Set the ${what} of ${other.component.kind} on ${other.component.host} to ${text(reference)}, as ${reference.component.kind} has it`, commands: [`# --${other.setting.name}=${text(reference)}`] }] },
     });
   }
 }
@@ -52,7 +58,7 @@ export default defineRule({
     for (const pod of pods.slice(0, 1)) {
       const clash = service.cidrs.find((s) => pod.cidrs.some((p) => overlaps(s, p)));
       if (clash) {
-        report({ message: `the service network ${text(service)} overlaps the pod network ${text(pod)}`, at: service.setting.at, related: [related(pod.setting.at, label(pod))], key: 'service-pod' });
+        report({ message: `the service network ${text(service)} overlaps the pod network ${text(pod)}`, at: service.setting.at, related: [related(pod.setting.at, label(pod))], key: 'service-pod', fix: { kind: 'plan', steps: [REPLAN] } });
       }
     }
     const seen = new Set<string>();
@@ -67,6 +73,7 @@ export default defineRule({
           at: setting.setting.at,
           related: [related(route.at, `route ${route.destination} dev ${route.iface} on ${route.host}`)],
           key,
+          fix: { kind: 'plan', steps: [REPLAN] },
         });
       }
     }

@@ -31,6 +31,13 @@ export default defineRule({
           at: routes[0].at,
           related: [related(apiserverRange.setting.at, apiserverRange.setting.isDefault ? `the default service range of kube-apiserver on ${apiserverRange.component.host}` : `--service-cluster-ip-range of kube-apiserver on ${apiserverRange.component.host}`)],
           key: `service-route:${formatCidr(service)}`,
+          fix: {
+            kind: 'plan',
+            steps: [
+              { title: `On ${host.name}, route the service network to a node that runs kube-proxy (or run kube-proxy there)`, commands: [`ip route add ${formatCidr(service)} via <node running kube-proxy> dev ${iface}`] },
+              { title: `Make it permanent with a systemd-networkd drop-in for the .network file of ${iface}`, commands: [`mkdir -p /etc/systemd/network/<${iface}.network>.d && printf '[Route]\\nDestination=${formatCidr(service)}\\nGateway=<node running kube-proxy>\\n' > /etc/systemd/network/<${iface}.network>.d/kaudit-service-route.conf`, 'networkctl reload'] },
+            ],
+          },
         });
       }
     }

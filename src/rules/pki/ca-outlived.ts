@@ -19,6 +19,10 @@ export default defineRule({
         at: cert.at,
         related: [related(latest.at, `the CA ${certName(latest)}`)],
         key: cert.fingerprint,
+        fix: {
+          kind: 'plan',
+          steps: [{ title: `Plan the rotation of the CA "${latest.subject}" before ${isoDate(latest.notAfter)}; until then, re-issue ${cert.hostPath} on ${cert.host} to end before it`, commands: ['# https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'] }],
+        },
       });
     }
   },

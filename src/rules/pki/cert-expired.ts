@@ -18,12 +18,14 @@ export default defineRule({
           message: `certificate ${certName(cert)} expired on ${isoDate(cert.notAfter)} (${days} day${days === 1 ? '' : 's'} ago)`,
           at: cert.at,
           key: cert.fingerprint,
+          fix: { kind: 'reissue', cert, why: 'expired' },
         });
       } else if (now < cert.notBefore) {
         report({
           message: `certificate ${certName(cert)} is not valid before ${cert.notBefore.toISOString()}`,
           at: cert.at,
           key: cert.fingerprint,
+          fix: { kind: 'reissue', cert, why: 'not yet valid' },
         });
       }
     }

@@ -20,6 +20,7 @@ export default defineRule({
         message: `certificate ${certName(cert)} expires on ${isoDate(cert.notAfter)}, in ${days} day${days === 1 ? '' : 's'} (window: ${expiryWindowDays} days)`,
         at: cert.at,
         key: cert.fingerprint,
+        fix: { kind: 'reissue', cert, why: `expires on ${isoDate(cert.notAfter)}` },
       });
     }
   },

@@ -92,6 +92,13 @@ export default defineRule({
         at: key.at,
         related: [related(cert.at, 'the certificate it should match')],
         key: `${key.setting}\u0000${key.written}`,
+        fix: {
+          kind: 'plan',
+          steps: [{
+            title: `Find the key of ${cert.written} on ${cert.host} (or re-issue the certificate for ${key.written}) and point ${describe(key)} at it`,
+            commands: [`openssl x509 -in ${cert.hostPath} -pubkey -noout | sha256sum`, `openssl pkey -in ${key.hostPath} -pubout | sha256sum   # must print the same`],
+          }],
+        },
       });
     }
     checkServiceAccountKeys(cluster, report);

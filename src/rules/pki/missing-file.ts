@@ -16,7 +16,10 @@ export default defineRule({
       const message = ref.mounted
         ? `${who} names ${ref.written}, which does not exist on ${ref.host}`
         : `${who} names ${ref.written}, which no hostPath volume mounts into the static pod`;
-      report({ message, at: ref.at, key: `${ref.setting}\u0000${ref.written}` });
+      const steps = ref.mounted
+        ? [{ title: `Restore ${ref.hostPath} on ${ref.host} (from a backup, or re-issue it), or point ${who} at the file that exists`, commands: [`ls -l ${ref.hostPath}   # on ${ref.host}`] }]
+        : [{ title: `Mount ${ref.hostPath} into the static pod of ${who} on ${ref.host}: add a hostPath volume and a volumeMount that cover it`, commands: [`# edit ${ref.at.file}: spec.volumes[].hostPath.path and spec.containers[0].volumeMounts[].mountPath`] }];
+      report({ message, at: ref.at, key: `${ref.setting}\u0000${ref.written}`, fix: { kind: 'plan', steps } });
     }
   },
 });

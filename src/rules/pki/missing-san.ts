@@ -86,6 +86,7 @@ export default defineRule({
         at: cert.at,
         related: [...flagLines].map(([label, at]) => related(at, label)),
         key: `${cert.fingerprint}\u0000${unique.map((m) => m.name).join(',')}`,
+        fix: { kind: 'reissue', cert, addNames: unique.map((m) => m.name), why: `missing ${unique.map((m) => m.name).join(', ')}` },
       });
     };
     for (const apiserver of cluster.componentsOf('kube-apiserver')) check(apiserver, 'tls-cert-file', apiserverNeeds(cluster, apiserver), 'serving');

@@ -47,6 +47,8 @@ export default defineRule({
         at: sorted[0].at,
         related: sorted.slice(1).map((c) => related(c.at, `certificate ${certName(c)} with the same key`)),
         key: fingerprint,
+        // Every user but the first gets a key pair of its own (copies of one certificate in one folder move together).
+        fix: sorted.slice(1).filter((c) => c.subject !== sorted[0].subject || c.host !== sorted[0].host).map((cert) => ({ kind: 'reissue' as const, cert, newKey: true, why: 'key pair shared with another identity' })),
       });
     }
   },

@@ -28,7 +28,9 @@ function checkPairs(cluster: Cluster, presented: Side[], trusting: Side[], repor
     if (certs.length === 0) continue;
     const failing = trusting.filter((t) => !chainsTo(certs, cluster.certificatesAt(t.ref.host, t.ref.hostPath)));
     if (failing.length === 0) continue;
+    const trustedCAs = failing.flatMap((f) => cluster.certificatesAt(f.ref.host, f.ref.hostPath));
     report({
+      fix: { kind: 'reissue', cert: certs[0], signers: trustedCAs, why: `not signed by the CA its peer trusts` },
       message: `${p.who} presents certificate ${certName(certs[0])} (issuer "${certs[0].issuer}"), which does not verify against the CA of ${failing.map((f) => f.who).join(', ')}`,
       at: p.ref.at,
       related: failing.map((f) => related(f.ref.at, `${f.who}: the CA that does not trust it`)),
@@ -69,6 +71,7 @@ export default defineRule({
         const failing = serving.filter((s) => !chainsTo(cluster.certificatesAt(s.ref.host, s.ref.hostPath), trusted));
         if (failing.length === 0 || trusted.length === 0) continue;
         report({
+          fix: { kind: 'plan', steps: [{ title: `Set ${ca.ref.setting} of ${kubeconfig.hostPath} on ${kubeconfig.host} to the CA that signed the apiserver's serving certificate`, commands: [`kubectl config set-cluster <cluster> --certificate-authority=<CA of the serving certificate> --embed-certs --kubeconfig=${kubeconfig.hostPath}`] }] },
           message: `${ca.who} trusts CA ${certName(trusted[0])}, which does not verify the serving certificate of ${failing.map((f) => f.who).join(', ')}`,
           at: ca.ref.at,
           related: failing.map((f) => related(f.ref.at, `${f.who}: the certificate it cannot verify`)),

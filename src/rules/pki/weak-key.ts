@@ -24,14 +24,19 @@ export default defineRule({
       certKeys.add(cert.publicKey.fingerprint);
       const problems = [weakKey(cert.publicKey), WEAK_SIGNATURE.test(cert.signatureAlgorithm) ? `a ${cert.signatureAlgorithm} signature` : undefined].filter(Boolean);
       if (problems.length > 0) {
-        report({ message: `certificate ${certName(cert)} has ${problems.join(' and ')}`, at: cert.at, key: cert.fingerprint });
+        report({ message: `certificate ${certName(cert)} has ${problems.join(' and ')}`, at: cert.at, key: cert.fingerprint, fix: { kind: 'reissue', cert, newKey: true, why: problems.join(' and ') } });
       }
     }
     // Keys without a certificate (the service-account key pair) are judged on their own.
     for (const key of cluster.keys) {
       const problem = weakKey(key.publicKey);
       if (problem && key.publicKey && !certKeys.has(key.publicKey.fingerprint)) {
-        report({ message: `${key.isPrivate ? 'private' : 'public'} key is ${problem}`, at: key.at, key: key.publicKey.fingerprint });
+        report({
+          message: `${key.isPrivate ? 'private' : 'public'} key is ${problem}`,
+          at: key.at,
+          key: key.publicKey.fingerprint,
+          fix: { kind: 'plan', steps: [{ title: `Replace the key ${key.hostPath} on ${key.host} with a 2048-bit (or stronger) key, and every file that names its public half`, commands: [`openssl genrsa -out ${key.hostPath}.new 2048`, `openssl rsa -in ${key.hostPath}.new -pubout -out ${key.hostPath.replace(/\.key$/, '')}.pub.new`] }] },
+        });
       }
     }
   },

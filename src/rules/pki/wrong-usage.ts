@@ -43,6 +43,7 @@ export default defineRule({
         at: cert.at,
         related: relatedAt ? [related(relatedAt, why)] : [],
         key: `${cert.fingerprint}\u0000${role}`,
+        fix: { kind: 'reissue', cert, usages: role === 'peer' ? ['serverAuth', 'clientAuth'] : role === 'serving' ? ['serverAuth'] : role === 'client' ? ['clientAuth'] : [], why: `lacks ${missing.join(' and ')}` },
       });
     };
     for (const use of certificateUses(cluster)) {

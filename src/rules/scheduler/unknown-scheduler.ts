@@ -73,6 +73,7 @@ export default defineRule({
         message: `${manifest.kind} ${manifest.name ?? ''} names schedulerName ${scheduler.name}, which no scheduler serves (known: ${[...served].sort().join(', ')}): its pods stay Pending`,
         at: { ...manifest.at, line: scheduler.line ?? manifest.at.line },
         key: `${manifest.kind}/${manifest.name ?? ''}`,
+        fix: { kind: 'plan', steps: [{ title: `Deploy the scheduler ${scheduler.name} (or add it as a profile of the KubeSchedulerConfiguration), or set schedulerName of ${manifest.kind} ${manifest.name ?? ''} to one that runs`, commands: [`kubectl get pods -A --field-selector=status.phase=Pending   # pods waiting for ${scheduler.name}`] }] },
       });
     }
   },

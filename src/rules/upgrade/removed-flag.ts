@@ -23,6 +23,7 @@ export default defineRule({
           message: `${where(component)} (${version.text}) is given --${s.name}, removed in ${removed.removedIn}${instead} [${removed.source}]`,
           at: s.at,
           key: s.name,
+          fix: { kind: 'remove-flag', component, flag: s.name, at: s.at, ...(removed.replacement && removed.replacement !== 'config' ? { renameTo: removed.replacement } : {}) },
         });
       }
     }

@@ -41,7 +41,13 @@ export default defineRule({
     const oldest = apiservers.reduce((a, b) => (minorsBetween(b.version, a.version) > 0 ? b : a));
     const newest = apiservers.reduce((a, b) => (minorsBetween(a.version, b.version) > 0 ? b : a));
     const emit = (subject: Versioned, reference: Versioned, why: string, r: (x: Report) => void) =>
-      r({ message: `${name(subject)} ${why} ${name(reference)}`, at: at(subject), related: [related(at(reference), name(reference))], key: `${subject.component.kind}:${why}` });
+      r({
+        message: `${name(subject)} ${why} ${name(reference)}`,
+        at: at(subject),
+        related: [related(at(reference), name(reference))],
+        key: `${subject.component.kind}:${why}`,
+        fix: { kind: 'plan', steps: [{ title: 'Upgrade in the supported order, one minor version at a time: every kube-apiserver, then controller-managers and schedulers, then kubelets and kube-proxy', commands: ['kubeadm upgrade plan', 'kubeadm upgrade apply v<next minor>   # first control plane; kubeadm upgrade node on the others', 'kubeadm upgrade node && systemctl restart kubelet   # then each worker'] }] },
+      });
 
     if (minorsBetween(oldest.version, newest.version) > 1) emit(oldest, newest, 'is more than one minor version older than', report);
     for (const controller of versioned([...cluster.componentsOf('kube-controller-manager'), ...cluster.componentsOf('kube-scheduler')])) {

@@ -1,0 +1,26 @@
+import { planFixes } from '../fixers/index.js';
+import { renderChanges, renderWriteResult } from '../fixers/render.js';
+import { writeChanges } from '../fixers/writer.js';
+import { scan, type ScanOptions } from './scan.js';
+
+export interface FixCommandOptions {
+  write: boolean;
+  backupDir?: string;
+  now: Date;
+  expiryWindowDays: number;
+  rule: string[];
+}
+
+/** Runs `kaudit fix`: the dry run (diff, files, plan), or with --write the writes. Returns the exit status. */
+export async function runFix(paths: string[], options: FixCommandOptions, toolVersion: string): Promise<number> {
+  const scanOptions: ScanOptions = { format: 'text', failOn: 'none', now: options.now, expiryWindowDays: options.expiryWindowDays, rule: options.rule, disable: [] };
+  const result = scan(paths, scanOptions, toolVersion);
+  for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
+  const changes = await planFixes(result.cluster, result.findings, { now: options.now });
+  process.stdout.write(renderChanges(changes));
+  if (!options.write) return 0;
+  if (changes.isEmpty) return 0;
+  const written = writeChanges(changes, { now: new Date(), ...(options.backupDir ? { backupRoot: options.backupDir } : {}) });
+  process.stdout.write(`\n${renderWriteResult(written)}`);
+  return written.error || written.refused.length > 0 ? 1 : 0;
+}

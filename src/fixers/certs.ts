@@ -1,0 +1,192 @@
+/**
+ * Re-issuing certificates: same subject, SANs and usages (corrected), same key — or a new,
+ * stronger one — signed by the CA whose key is somewhere in the scanned tree. The new PEM
+ * replaces the old block in its file (bundles and combined cert+key files keep the rest);
+ * embedded kubeconfig certificates are replaced in their field. CAs are never re-signed.
+ */
+import * as x509 from '@peculiar/x509';
+import { createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import type { ChangeSet } from './changeset.js';
+import { lineRange, lineStarts } from './text.js';
+import { yamlValueRange } from './yaml-edit.js';
+import type { PlanStep } from './types.js';
+import { scanPem } from '../collectors/pem.js';
+import { generateKeyPair, privateKeyPem, type KeyPair, type KeySpec, type PrivateKeyFormat } from '../pki/issue.js';
+import { issuersOf } from '../rules/lib/pki.js';
+import type { Certificate, KeyFile } from '../model/types.js';
+
+const DAY = 86_400_000;
+const EKU_OIDS: Record<string, string> = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' };
+
+export interface ReissueRequest {
+  cert: Certificate;
+  addNames?: string[];
+  usages?: Array<'serverAuth' | 'clientAuth'>;
+  newKey?: boolean;
+  signers?: Certificate[];
+  why: string;
+}
+
+function specOf(cert: Certificate, stronger: boolean): KeySpec {
+  const key = cert.publicKey;
+  if (key.algorithm === 'ec') return { algorithm: 'ec', curve: key.curve === 'secp384r1' ? 'P-384' : 'P-256' };
+  if (key.algorithm === 'ed25519') return { algorithm: 'ed25519' };
+  return { algorithm: 'rsa', bits: stronger ? Math.max(2048, key.bits ?? 2048) : Math.max(key.bits ?? 2048, 2048) };
+}
+
+function webAlgorithm(spec: KeySpec): RsaHashedImportParams | EcKeyImportParams | Algorithm {
+  if (spec.algorithm === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  if (spec.algorithm === 'ec') return { name: 'ECDSA', namedCurve: spec.curve, hash: spec.curve === 'P-384' ? 'SHA-384' : 'SHA-256' };
+  return { name: 'Ed25519' };
+}
+
+/** Reads a private key file's first key (the fixer may read; rules never do). */
+function readPrivateKey(cs: ChangeSet, key: KeyFile): KeyObject | undefined {
+  const text = cs.text(cs.ref(key.host, key.hostPath));
+  if (text === undefined) return undefined;
+  const block = scanPem(text).blocks.find((b) => /PRIVATE KEY$/.test(b.label) && !b.label.startsWith('ENCRYPTED'));
+  if (!block) return undefined;
+  const type = block.label === 'RSA PRIVATE KEY' ? 'pkcs1' : block.label === 'EC PRIVATE KEY' ? 'sec1' : 'pkcs8';
+  try {
+    return createPrivateKey({ key: block.der, format: 'der', type });
+  } catch {
+    return undefined;
+  }
+}
+
+async function toKeyPair(key: KeyObject, spec: KeySpec): Promise<KeyPair> {
+  const algorithm = webAlgorithm(spec);
+  const pkcs8 = key.export({ type: 'pkcs8', format: 'der' });
+  const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, algorithm as RsaHashedImportParams, true, ['sign']);
+  const publicKey = await webcrypto.subtle.importKey('spki', spki, algorithm as RsaHashedImportParams, true, ['verify']);
+  return { spec, keys: { privateKey, publicKey } as CryptoKeyPair };
+}
+
+/** The private key of a certificate or CA, wherever it is in the tree (the hard way keeps ca-key.pem on controllers only). */
+export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: string): KeyFile | undefined {
+  const candidates = cs.cluster.keys.filter((k) => k.isPrivate && k.publicKey?.fingerprint === cert.publicKey.fingerprint && !k.embeddedIn);
+  return candidates.find((k) => k.host === preferHost) ?? candidates[0];
+}
+
+function planFor(request: ReissueRequest, signer: Certificate | undefined): PlanStep {
+  const { cert } = request;
+  const names = [...cert.dnsNames.map((d) => `DNS:${d}`), ...cert.ipAddresses.map((i) => `IP:${i}`), ...(request.addNames ?? []).map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`))];
+  const usages = [...new Set([...(cert.extendedKeyUsage ?? []), ...(request.usages ?? [])])];
+  const ext = [names.length ? `subjectAltName=${[...new Set(names)].join(',')}` : '', usages.length ? `extendedKeyUsage=${usages.join(',')}` : ''].filter(Boolean).join('\\n');
+  const ca = signer ? `CA "${signer.subject}" (its key is not in the scanned tree)` : `the CA "${cert.issuer}" (not in the scanned tree)`;
+  return {
+    title: `Re-issue ${cert.hostPath} on ${cert.host} (${request.why}) from ${ca}`,
+    commands: [
+      `openssl req -new -key <key of ${cert.hostPath}> -subj '/${cert.subject.split(', ').join('/')}' -out cert.csr`,
+      `openssl x509 -req -in cert.csr -CA <CA certificate> -CAkey <CA key> -CAcreateserial -days 365 -sha256 -extfile <(printf '${ext}') -out cert.crt`,
+      `install -m 0644 cert.crt ${cert.hostPath}   # on ${cert.host}`,
+    ],
+  };
+}
+
+/**
+ * Re-issues a certificate in place, or plans it when no CA key is in the tree. Returns
+ * the new PEM when it was written.
+ */
+export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: string, now: Date): Promise<string | undefined> {
+  const { cert } = request;
+  if (cert.isCA) {
+    cs.addPlan({ title: `Rotate the CA ${cert.hostPath} on ${cert.host} (${request.why}): kaudit never re-signs an existing CA`, commands: ['kubeadm certs renew --help   # or your CA rotation procedure: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'] }, ruleId);
+    return undefined;
+  }
+  const signers = request.signers ?? issuersOf(cs.cluster, cert);
+  const signer = signers.find((s) => privateKeyFor(cs, s, cert.host));
+  const signerKeyFile = signer && privateKeyFor(cs, signer, cert.host);
+  const signerKey = signerKeyFile && readPrivateKey(cs, signerKeyFile);
+  if (!signer || !signerKey) {
+    cs.addPlan(planFor(request, signers[0]), ruleId);
+    return undefined;
+  }
+  // The certificate's own key, where it is (the same file for combined files), unless a new one is asked for.
+  const ownKeyFile = privateKeyFor(cs, cert, cert.host);
+  const spec = specOf(cert, !!request.newKey);
+  let pair: KeyPair;
+  let newKey: KeyPair | undefined;
+  if (ownKeyFile && !request.newKey) {
+    const own = readPrivateKey(cs, ownKeyFile);
+    if (!own) return void cs.skipped.push({ file: cs.ref(ownKeyFile.host, ownKeyFile.hostPath).file, message: 'private key cannot be read; certificate not re-issued' });
+    pair = await toKeyPair(own, spec);
+  } else if (ownKeyFile) {
+    newKey = await generateKeyPair(spec);
+    pair = newKey;
+  } else {
+    cs.addPlan(planFor(request, signer), ruleId);
+    return undefined;
+  }
+
+  const original = new x509.X509Certificate(new Uint8Array(cert.der));
+  const signerCert = new x509.X509Certificate(new Uint8Array(signer.der));
+  const signerSpec = specOf(signer, false);
+  const signerPair = await toKeyPair(signerKey, signerSpec);
+  // Valid from before both the real clock and --now, for a year (kubeadm's renewal period), never past the CA.
+  const start = Math.min(Date.now(), now.getTime()) - 5 * 60_000;
+  const notAfter = new Date(Math.min(Math.max(Date.now(), now.getTime()) + 365 * DAY, signer.notAfter.getTime()));
+  const ips = new Set(cert.ipAddresses);
+  const dns = new Set(cert.dnsNames);
+  for (const name of request.addNames ?? []) (/^[\d.]+$/.test(name) || name.includes(':') ? ips : dns).add(name);
+  const usages = new Set([...(cert.extendedKeyUsage ?? []), ...(request.usages ?? [])]);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | (spec.algorithm === 'rsa' ? x509.KeyUsageFlags.keyEncipherment : 0), true),
+  ];
+  const ekus = [...usages].map((u) => EKU_OIDS[u] ?? u).filter((oid) => /^[\d.]+$/.test(oid));
+  if (ekus.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(ekus));
+  const altNames = [...[...dns].map((value) => ({ type: 'dns' as const, value })), ...[...ips].map((value) => ({ type: 'ip' as const, value }))];
+  if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames));
+  extensions.push(await x509.SubjectKeyIdentifierExtension.create(pair.keys.publicKey));
+  extensions.push(await x509.AuthorityKeyIdentifierExtension.create(signerCert));
+  const serial = webcrypto.getRandomValues(new Uint8Array(8));
+  serial[0] &= 0x7f;
+  const issued = await x509.X509CertificateGenerator.create({
+    serialNumber: Buffer.from(serial).toString('hex'),
+    subject: original.subject,
+    issuer: signerCert.subject,
+    notBefore: new Date(start),
+    notAfter,
+    signingAlgorithm: webAlgorithm(signerSpec),
+    publicKey: pair.keys.publicKey,
+    signingKey: signerPair.keys.privateKey,
+    extensions,
+  });
+  const pem = issued.toString('pem') + '\n';
+  if (!replaceCertificate(cs, cert, pem, ruleId)) return undefined;
+  if (newKey && ownKeyFile) replaceKey(cs, ownKeyFile, newKey, ruleId);
+  return pem;
+}
+
+/** Replaces the PEM block of a certificate (or its kubeconfig field) with new PEM. */
+export function replaceCertificate(cs: ChangeSet, cert: Certificate, pem: string, ruleId: string): boolean {
+  const ref = cs.refAt(cert.at);
+  const text = cs.text(ref);
+  if (text === undefined || cert.at.line === undefined) return false;
+  if (cert.embeddedIn === 'kubeconfig') {
+    const field = cert.hostPath.split('#')[1]?.split('.') ?? [];
+    const range = yamlValueRange(text, field);
+    if (!range) return false;
+    return cs.edit(ref, { start: range.start, end: range.end, text: Buffer.from(pem).toString('base64') }, ruleId);
+  }
+  return replaceBlock(cs, ref, text, cert.at.line, pem, ruleId);
+}
+
+function replaceBlock(cs: ChangeSet, ref: ReturnType<ChangeSet['ref']>, text: string, beginLine: number, pem: string, ruleId: string): boolean {
+  const starts = lineStarts(text);
+  const begin = starts[beginLine - 1];
+  const endMarker = text.indexOf('-----END ', begin);
+  if (begin === undefined || endMarker < 0) return false;
+  const { end } = lineRange(text, text.slice(0, endMarker).split('\n').length, starts);
+  return cs.edit(ref, { start: begin, end, text: pem.trimEnd() }, ruleId);
+}
+
+function replaceKey(cs: ChangeSet, key: KeyFile, pair: KeyPair, ruleId: string): void {
+  const ref = cs.ref(key.host, key.hostPath);
+  const text = cs.text(ref);
+  if (text === undefined || key.at.line === undefined) return;
+  const format: PrivateKeyFormat = key.format === 'pkcs1' || key.format === 'sec1' ? key.format : 'pkcs8';
+  replaceBlock(cs, ref, text, key.at.line, privateKeyPem(pair, format), ruleId);
+}

@@ -1,0 +1,279 @@
+/**
+ * The fix engine: gathers the fix intents of the findings, turns them into one merged
+ * set of file changes and plan steps. Nothing is written here (see writer.ts).
+ */
+import path from 'node:path/posix';
+import { ChangeSet } from './changeset.js';
+import { reissue } from './certs.js';
+import { removeFlag, setFlag } from './flags.js';
+import { lineRange, lineStarts } from './text.js';
+import type { FixIntent } from './types.js';
+import { setYamlPath, yamlValueRange } from './yaml-edit.js';
+import { setting, type Cluster } from '../model/cluster.js';
+import type { Finding } from '../model/finding.js';
+import type { CniConfig, Component, Manifest } from '../model/types.js';
+import { secretsEntry } from '../rules/lib/encryption.js';
+import { SNAPSHOT_MANIFEST } from '../collectors/snapshot.js';
+
+export interface FixOptions {
+  now: Date;
+}
+
+function keyName(now: Date): string {
+  return `key-${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+}
+
+const REENCRYPT: { title: string; commands: string[] } = {
+  title: 'Restart every kube-apiserver, then re-encrypt the existing Secrets with the new key',
+  commands: ['kubectl get secrets --all-namespaces -o json | kubectl replace -f -'],
+};
+
+/** Inserts a JSON object into the `plugins` array of a conflist, after its last plugin, in its layout. */
+function addPortmap(cs: ChangeSet, config: CniConfig, ruleId: string): void {
+  const ref = cs.ref(config.host, config.hostPath);
+  const text = cs.text(ref);
+  const key = text?.indexOf('"plugins"') ?? -1;
+  if (text === undefined || key < 0) {
+    cs.addPlan({ title: `Use a .conflist with the portmap plugin instead of ${config.hostPath} on ${config.host}`, commands: [`# add {"type": "portmap", "capabilities": {"portMappings": true}} to the plugins of the network config`] }, ruleId);
+    return;
+  }
+  let depth = 0;
+  let inString = false;
+  let close = -1;
+  for (let i = text.indexOf('[', key); i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) {
+        close = i;
+        break;
+      }
+    }
+  }
+  if (close < 0) return;
+  const lastBrace = text.lastIndexOf('}', close);
+  const lineStart = text.lastIndexOf('\n', lastBrace) + 1;
+  const indent = /^\s*/.exec(text.slice(lineStart, lastBrace))![0];
+  const multiline = text.slice(text.indexOf('[', key), close).includes('\n');
+  const plugin = multiline
+    ? `,\n${indent}{\n${indent}    "type": "portmap",\n${indent}    "capabilities": {"portMappings": true},\n${indent}    "snat": true\n${indent}}`
+    : `,{"type":"portmap","capabilities":{"portMappings":true},"snat":true}`;
+  cs.edit(ref, { start: lastBrace + 1, end: lastBrace + 1, text: plugin }, ruleId);
+}
+
+function addModeLabel(cs: ChangeSet, manifest: Manifest, ruleId: string): void {
+  const ref = cs.ref(manifest.host, manifest.hostPath);
+  const text = cs.text(ref);
+  if (text === undefined) return;
+  const edit = setYamlPath(text, ['metadata', 'labels', 'addonmanager.kubernetes.io/mode'], 'Reconcile', manifest.at.line);
+  if (edit) cs.edit(ref, edit, ruleId);
+  else cs.skipped.push({ file: ref.file, message: 'cannot place the addonmanager.kubernetes.io/mode label' });
+}
+
+/** Where a new encryption config goes: beside the apiserver's other files. */
+function encryptionConfigPath(apiserver: Component): string {
+  if (apiserver.source === 'static-pod') return '/etc/kubernetes/enc/encryption-config.yaml';
+  const clientCa = setting(apiserver, 'client-ca-file')?.value;
+  return clientCa ? path.join(path.dirname(clientCa), 'encryption-config.yaml') : '/var/lib/kubernetes/encryption-config.yaml';
+}
+
+function encryptionConfigText(secret: string, now: Date): string {
+  return [
+    'apiVersion: apiserver.config.k8s.io/v1',
+    'kind: EncryptionConfiguration',
+    'resources:',
+    '  - resources:',
+    '      - secrets',
+    '    providers:',
+    '      - aescbc:',
+    '          keys:',
+    `            - name: ${keyName(now)}`,
+    `              secret: ${secret}`,
+    '      - identity: {}',
+    '',
+  ].join('\n');
+}
+
+/** Adds a hostPath volume and its mount to a static pod (both lists keep their layout). */
+function mountIntoPod(cs: ChangeSet, apiserver: Component, hostDir: string, name: string, ruleId: string): void {
+  const ref = cs.refAt(apiserver.definedAt);
+  const text = cs.text(ref);
+  if (text === undefined) return;
+  const insertAfterLastItem = (listPath: Array<string | number>, item: (indent: string) => string) => {
+    const range = yamlValueRange(text, listPath);
+    if (!range) return false;
+    const starts = lineStarts(text);
+    const firstLine = text.slice(0, range.start).split('\n').length;
+    const lastLine = text.slice(0, Math.max(range.start, range.end - 1)).split('\n').length;
+    const indent = /^(\s*)-/.exec(text.slice(starts[firstLine - 1], lineRange(text, firstLine, starts).end))?.[1] ?? '  ';
+    const { end } = lineRange(text, lastLine, starts);
+    return cs.edit(ref, { start: end, end, text: `\n${item(indent)}` }, ruleId);
+  };
+  insertAfterLastItem(['spec', 'containers', 0, 'volumeMounts'], (i) => `${i}- mountPath: ${hostDir}\n${i}  name: ${name}\n${i}  readOnly: true`);
+  insertAfterLastItem(['spec', 'volumes'], (i) => `${i}- hostPath:\n${i}    path: ${hostDir}\n${i}    type: DirectoryOrCreate\n${i}  name: ${name}`);
+}
+
+function generateEncryption(cs: ChangeSet, apiserver: Component, ruleId: string, now: Date): void {
+  const hostPath = encryptionConfigPath(apiserver);
+  cs.create(cs.ref(apiserver.host, hostPath), encryptionConfigText(cs.sharedEncryptionKey(), now), 0o600, true, ruleId);
+  setFlag(cs, apiserver, 'encryption-provider-config', hostPath, ruleId);
+  if (apiserver.source === 'static-pod' && !apiserver.mounts.some((m) => hostPath.startsWith(`${m.containerPath.replace(/\/$/, '')}/`))) {
+    mountIntoPod(cs, apiserver, path.dirname(hostPath), 'k8s-encryption', ruleId);
+  }
+  cs.addPlan(REENCRYPT, ruleId);
+}
+
+/** Puts a new aescbc provider with a fresh key first in the entry for secrets; the old providers stay after it, for reading. */
+function freshKeyFirst(cs: ChangeSet, config: Manifest, legacy: boolean, ruleId: string, now: Date): void {
+  const ref = cs.ref(config.host, config.hostPath);
+  const text = cs.text(ref);
+  const entry = secretsEntry(config);
+  if (text === undefined) return;
+  if (legacy) {
+    const kind = config.lines.get('kind');
+    const apiVersion = config.lines.get('apiVersion');
+    for (const [line, from, to] of [[kind, /EncryptionConfig\b/, 'EncryptionConfiguration'], [apiVersion, /v1\b.*$/, 'apiserver.config.k8s.io/v1']] as const) {
+      if (!line) continue;
+      const { start, end } = lineRange(text, line);
+      const current = text.slice(start, end);
+      if (/EncryptionConfiguration|apiserver\.config\.k8s\.io/.test(current)) continue;
+      cs.edit(ref, { start, end, text: current.replace(from, to) }, ruleId);
+    }
+  }
+  if (!entry || entry.providers.length === 0) {
+    if (!legacy) cs.create(ref, encryptionConfigText(cs.sharedEncryptionKey(), now), 0o600, true, ruleId);
+    return;
+  }
+  if (legacy && ['aescbc', 'aesgcm', 'secretbox', 'kms'].includes(entry.providers[0].type)) return;
+  const firstLine = config.lines.get(entry.providers[0].path);
+  if (!firstLine) return;
+  const starts = lineStarts(text);
+  const { start, end } = lineRange(text, firstLine, starts);
+  const indent = /^(\s*)-/.exec(text.slice(start, end))?.[1] ?? '      ';
+  const provider = [`${indent}- aescbc:`, `${indent}    keys:`, `${indent}      - name: ${keyName(now)}`, `${indent}        secret: ${cs.sharedEncryptionKey()}`].join('\n');
+  cs.edit(ref, { start, end: start, text: `${provider}\n` }, ruleId);
+  cs.addPlan(REENCRYPT, ruleId);
+}
+
+/** kubeadm's httpGet probes on /livez and /readyz need anonymous access: they become tcpSocket probes. */
+function probesWithoutAnonymous(cs: ChangeSet, apiserver: Component, ruleId: string): void {
+  if (apiserver.source !== 'static-pod') return;
+  const ref = cs.refAt(apiserver.definedAt);
+  const text = cs.text(ref);
+  if (text === undefined) return;
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const range = yamlValueRange(text, ['spec', 'containers', 0, probe, 'httpGet']);
+    if (!range) continue;
+    const starts = lineStarts(text);
+    const keyLine = text.slice(0, range.start).split('\n').length - 1; // the `httpGet:` line
+    const lastLine = text.slice(0, range.end - 1).split('\n').length;
+    const keyRange = lineRange(text, keyLine, starts);
+    const block = text.slice(keyRange.start, lineRange(text, lastLine, starts).end);
+    const indent = /^\s*/.exec(block)![0];
+    const port = /\n\s*port:\s*(\S+)/.exec(block)?.[1] ?? '6443';
+    const host = /\n\s*host:\s*(\S+)/.exec(block)?.[1];
+    const replacement = [`${indent}tcpSocket:`, ...(host ? [`${indent}  host: ${host}`] : []), `${indent}  port: ${port}`].join('\n');
+    cs.edit(ref, { start: keyRange.start, end: lineRange(text, lastLine, starts).end, text: replacement }, ruleId);
+  }
+}
+
+/** A snapshot's manifest records modes that Git cannot keep: it must say what the file now has. */
+function recordModeInSnapshot(cs: ChangeSet, host: string, hostPath: string, mode: number, ruleId: string): void {
+  if (cs.cluster.hosts.find((h) => h.name === host)?.modes !== 'snapshot') return;
+  const ref = cs.ref(host, `/${SNAPSHOT_MANIFEST}`);
+  const text = cs.text(ref);
+  const entry = text && new RegExp(`("${hostPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*")(\\d+)(")`).exec(text);
+  if (!entry) return;
+  const start = entry.index + entry[1].length;
+  cs.edit(ref, { start, end: start + entry[2].length, text: mode.toString(8).padStart(4, '0') }, ruleId);
+}
+
+async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: FixOptions): Promise<void> {
+  switch (intent.kind) {
+    case 'set-flag':
+      if (!setFlag(cs, intent.component, intent.flag, intent.value, ruleId)) {
+        cs.addPlan({ title: `Start ${intent.component.kind} on ${intent.component.host} with --${intent.flag}=${intent.value}`, commands: [`# ${intent.component.kind} runs from ${intent.component.definedAt.file}; add --${intent.flag}=${intent.value} where it is started`] }, ruleId);
+      }
+      if (intent.kind === 'set-flag' && intent.flag === 'anonymous-auth' && intent.component.kind === 'kube-apiserver') probesWithoutAnonymous(cs, intent.component, ruleId);
+      return;
+    case 'remove-flag': {
+      const s = intent.component.settings.find((x) => x.name === intent.flag && x.at === intent.at);
+      if (s) removeFlag(cs, s, ruleId, intent.renameTo);
+      return;
+    }
+    case 'chmod':
+      cs.chmod(cs.ref(intent.key.host, intent.key.hostPath), intent.mode, ruleId);
+      recordModeInSnapshot(cs, intent.key.host, intent.key.hostPath, intent.mode, ruleId);
+      return;
+    case 'remove-file':
+      cs.remove(cs.ref(intent.host, intent.hostPath), intent.reason, ruleId);
+      return;
+    case 'cni-add-portmap':
+      addPortmap(cs, intent.config, ruleId);
+      return;
+    case 'addon-mode-label':
+      addModeLabel(cs, intent.manifest, ruleId);
+      return;
+    case 'reissue':
+      await reissue(cs, intent, ruleId, options.now);
+      return;
+    case 'encryption-config':
+      generateEncryption(cs, intent.apiserver, ruleId, options.now);
+      return;
+    case 'encryption-fresh-key':
+      freshKeyFirst(cs, intent.config, !!intent.legacy, ruleId, options.now);
+      return;
+    case 'plan':
+      for (const step of intent.steps) cs.addPlan(step, ruleId);
+      return;
+  }
+}
+
+type Reissue = Extract<FixIntent, { kind: 'reissue' }>;
+
+/** Several rules may re-issue one certificate (expired and shared, say): one certificate, all corrections. */
+function mergeReissues(findings: Finding[]): Array<{ intent: FixIntent; ruleId: string; file: string }> {
+  const out: Array<{ intent: FixIntent; ruleId: string; file: string }> = [];
+  const byCert = new Map<string, { intent: Reissue; ruleId: string; file: string }>();
+  for (const finding of findings) {
+    for (const intent of finding.fixes) {
+      if (intent.kind !== 'reissue') {
+        out.push({ intent, ruleId: finding.ruleId, file: finding.at.file });
+        continue;
+      }
+      const key = `${intent.cert.host}\u0000${intent.cert.hostPath}\u0000${intent.cert.indexInFile}`;
+      const seen = byCert.get(key);
+      if (!seen) {
+        const entry = { intent: { ...intent }, ruleId: finding.ruleId, file: finding.at.file };
+        byCert.set(key, entry);
+        out.push(entry);
+        continue;
+      }
+      const merged = seen.intent;
+      merged.addNames = [...new Set([...(merged.addNames ?? []), ...(intent.addNames ?? [])])];
+      merged.usages = [...new Set([...(merged.usages ?? []), ...(intent.usages ?? [])])];
+      merged.newKey = merged.newKey || intent.newKey;
+      merged.signers ??= intent.signers;
+      merged.why = `${merged.why}; ${intent.why}`;
+    }
+  }
+  return out;
+}
+
+/** Every change the findings' fixes make, merged; conflicts and skipped fixes are listed in it. */
+export async function planFixes(cluster: Cluster, findings: Finding[], options: FixOptions): Promise<ChangeSet> {
+  const cs = new ChangeSet(cluster);
+  for (const { intent, ruleId, file } of mergeReissues(findings)) {
+    try {
+      await apply(cs, intent, ruleId, options);
+    } catch (error) {
+      cs.skipped.push({ file, message: `${ruleId}: ${(error as Error).message}` });
+    }
+  }
+  return cs;
+}
