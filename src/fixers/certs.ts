@@ -24,6 +24,8 @@ export interface ReissueRequest {
   usages?: Array<'serverAuth' | 'clientAuth'>;
   newKey?: boolean;
   signers?: Certificate[];
+  /** Sign with this CA and key (one this run creates), not one found in the tree. */
+  signedWith?: { cert: Certificate; key: KeyObject };
   why: string;
 }
 
@@ -63,10 +65,25 @@ async function toKeyPair(key: KeyObject, spec: KeySpec): Promise<KeyPair> {
   return { spec, keys: { privateKey, publicKey } as CryptoKeyPair };
 }
 
-/** The private key of a certificate or CA, wherever it is in the tree (the hard way keeps ca-key.pem on controllers only). */
+/** `x.crt` ↔ `x.key`, `x.pem` ↔ `x-key.pem`: the names a key file beside its certificate has. */
+function stem(hostPath: string): string {
+  return hostPath.replace(/(-key)?\.(crt|pem|key|cert)$/, '');
+}
+
+/**
+ * The private key of a certificate or CA, wherever it is in the tree (the hard way keeps
+ * ca-key.pem on the controllers only): the same file first, then the key named beside it,
+ * then one in its folder, on its host, anywhere.
+ */
 export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: string): KeyFile | undefined {
   const candidates = cs.cluster.keys.filter((k) => k.isPrivate && k.publicKey?.fingerprint === cert.publicKey.fingerprint && !k.embeddedIn);
-  return candidates.find((k) => k.host === preferHost) ?? candidates[0];
+  const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
+  const rank = (k: KeyFile) =>
+    (k.host === cert.host && k.hostPath === cert.hostPath ? 8 : 0) +
+    (k.host === cert.host && stem(k.hostPath) === stem(cert.hostPath) ? 4 : 0) +
+    (k.host === cert.host && dir(k.hostPath) === dir(cert.hostPath) ? 2 : 0) +
+    (k.host === (preferHost ?? cert.host) ? 1 : 0);
+  return [...candidates].sort((a, b) => rank(b) - rank(a))[0];
 }
 
 function planFor(request: ReissueRequest, signer: Certificate | undefined): PlanStep {
@@ -95,10 +112,10 @@ export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: st
     cs.addPlan({ title: `Rotate the CA ${cert.hostPath} on ${cert.host} (${request.why}): kaudit never re-signs an existing CA`, commands: ['kubeadm certs renew --help   # or your CA rotation procedure: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'] }, ruleId);
     return undefined;
   }
-  const signers = request.signers ?? issuersOf(cs.cluster, cert);
-  const signer = signers.find((s) => privateKeyFor(cs, s, cert.host));
-  const signerKeyFile = signer && privateKeyFor(cs, signer, cert.host);
-  const signerKey = signerKeyFile && readPrivateKey(cs, signerKeyFile);
+  const signers = request.signedWith ? [request.signedWith.cert] : (request.signers ?? issuersOf(cs.cluster, cert));
+  const signer = request.signedWith?.cert ?? signers.find((s) => privateKeyFor(cs, s, cert.host));
+  const signerKeyFile = !request.signedWith && signer ? privateKeyFor(cs, signer, cert.host) : undefined;
+  const signerKey = request.signedWith?.key ?? (signerKeyFile && readPrivateKey(cs, signerKeyFile));
   if (!signer || !signerKey) {
     cs.addPlan(planFor(request, signers[0]), ruleId);
     return undefined;

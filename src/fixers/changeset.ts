@@ -167,6 +167,14 @@ export class ChangeSet {
     this.plan.push({ ...step, ruleId });
   }
 
+  private readonly done = new Set<string>();
+  /** True the first time a cluster-wide fix asks: it runs once however many findings carry it. */
+  once(name: string): boolean {
+    if (this.done.has(name)) return false;
+    this.done.add(name);
+    return true;
+  }
+
   get isEmpty(): boolean {
     return this.edits.size + this.creates.size + this.removes.size + this.chmods.size === 0;
   }

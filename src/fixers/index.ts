@@ -5,6 +5,7 @@
 import path from 'node:path/posix';
 import { ChangeSet } from './changeset.js';
 import { reissue } from './certs.js';
+import { newEtcdCa } from './etcd-ca.js';
 import { removeFlag, setFlag } from './flags.js';
 import { lineRange, lineStarts } from './text.js';
 import type { FixIntent } from './types.js';
@@ -28,13 +29,23 @@ const REENCRYPT: { title: string; commands: string[] } = {
   commands: ['kubectl get secrets --all-namespaces -o json | kubectl replace -f -'],
 };
 
+/** A single-plugin .conf cannot chain: it becomes a .conflist of its plugin and portmap (the .conf kept in the backup). */
+function conflistFromConf(cs: ChangeSet, config: CniConfig, ruleId: string): void {
+  const { cniVersion, name, ...plugin } = config.data as Record<string, unknown>;
+  const list = { cniVersion, name, plugins: [plugin, { type: 'portmap', capabilities: { portMappings: true }, snat: true }] };
+  const target = config.hostPath.replace(/\.(conf|json)$/, '.conflist');
+  cs.create(cs.ref(config.host, target), `${JSON.stringify(list, null, 4)}\n`, 0o644, false, ruleId);
+  cs.remove(cs.ref(config.host, config.hostPath), `replaced by ${path.basename(target)} (with portmap)`, ruleId);
+}
+
 /** Inserts a JSON object into the `plugins` array of a conflist, after its last plugin, in its layout. */
 function addPortmap(cs: ChangeSet, config: CniConfig, ruleId: string): void {
   const ref = cs.ref(config.host, config.hostPath);
   const text = cs.text(ref);
   const key = text?.indexOf('"plugins"') ?? -1;
-  if (text === undefined || key < 0) {
-    cs.addPlan({ title: `Use a .conflist with the portmap plugin instead of ${config.hostPath} on ${config.host}`, commands: [`# add {"type": "portmap", "capabilities": {"portMappings": true}} to the plugins of the network config`] }, ruleId);
+  if (text === undefined) return;
+  if (key < 0) {
+    conflistFromConf(cs, config, ruleId);
     return;
   }
   let depth = 0;
@@ -227,6 +238,9 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       return;
     case 'encryption-fresh-key':
       freshKeyFirst(cs, intent.config, !!intent.legacy, ruleId, options.now);
+      return;
+    case 'new-etcd-ca':
+      if (cs.once('new-etcd-ca')) await newEtcdCa(cs, ruleId, options.now);
       return;
     case 'plan':
       for (const step of intent.steps) cs.addPlan(step, ruleId);

@@ -15,10 +15,7 @@ export default defineRule({
       const hasPortmap = pluginsOf(loaded).some((p) => p.type === 'portmap' && p.capabilities?.portMappings === true);
       if (hasPortmap) continue;
       const why = isList(loaded) ? 'has no portmap plugin with capabilities.portMappings' : 'is a single-plugin .conf, which cannot chain portmap';
-      const fix = isList(loaded)
-        ? { kind: 'cni-add-portmap' as const, config: loaded }
-        : { kind: 'plan' as const, steps: [{ title: `Turn ${loaded.hostPath} on ${loaded.host} into a .conflist with the portmap plugin after the ${String(pluginsOf(loaded)[0]?.type)} plugin`, commands: ['# {"cniVersion": "...", "name": "...", "plugins": [<the current config>, {"type": "portmap", "capabilities": {"portMappings": true}}]}'] }] };
-      report({ message: `the loaded CNI config ${loaded.hostPath} ${why}: hostPort does not work`, at: loaded.at, key: 'portmap', fix });
+      report({ message: `the loaded CNI config ${loaded.hostPath} ${why}: hostPort does not work`, at: loaded.at, key: 'portmap', fix: { kind: 'cni-add-portmap', config: loaded } });
     }
   },
 });

@@ -34,6 +34,7 @@ export default defineRule({
           ...[...apiserverRefs.keys()].map((apiRef) => related(apiRef.at, `kube-apiserver on ${apiRef.host} --client-ca-file`)),
         ],
         key: 'etcd-trusts-cluster-ca',
+        fix: { kind: 'new-etcd-ca' },
       });
     }
   },

@@ -6,6 +6,17 @@ function byLocation(a: Certificate, b: Certificate): number {
   return a.at.host.localeCompare(b.at.host) || a.at.file.localeCompare(b.at.file) || (a.at.line ?? 0) - (b.at.line ?? 0);
 }
 
+/** The certificates of a shared key, grouped by the identity that uses them. */
+function usersOf(certs: Certificate[], uses: Map<Certificate, Array<{ component?: ComponentKind; host: string }>>): Certificate[][] {
+  const groups = new Map<string, Certificate[]>();
+  for (const cert of certs) {
+    const components = [...new Set((uses.get(cert) ?? []).map((u) => u.component).filter(Boolean))].sort();
+    const identity = components.length > 0 ? `${components.join('+')}${components.includes('kubelet') ? `@${cert.host}` : ''}` : `subject:${cert.subject}`;
+    groups.set(identity, [...(groups.get(identity) ?? []), cert]);
+  }
+  return [...groups.values()];
+}
+
 export default defineRule({
   id: 'pki/shared-keypair',
   level: 'error',
@@ -47,8 +58,8 @@ export default defineRule({
         at: sorted[0].at,
         related: sorted.slice(1).map((c) => related(c.at, `certificate ${certName(c)} with the same key`)),
         key: fingerprint,
-        // Every user but the first gets a key pair of its own (copies of one certificate in one folder move together).
-        fix: sorted.slice(1).filter((c) => c.subject !== sorted[0].subject || c.host !== sorted[0].host).map((cert) => ({ kind: 'reissue' as const, cert, newKey: true, why: 'key pair shared with another identity' })),
+        // Every user but the first gets a key pair of its own: a user is a component (on each host, for kubelets) or a subject.
+        fix: usersOf(sorted, usesByCert).slice(1).flat().map((cert) => ({ kind: 'reissue' as const, cert, newKey: true, why: 'key pair shared with another identity' })),
       });
     }
   },
