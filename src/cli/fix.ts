@@ -11,12 +11,25 @@ export interface FixCommandOptions {
   rule: string[];
 }
 
+/** A one-line progress bar on stderr, redrawn in place (only on a terminal). */
+function progressBar(label: string): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    if (filled === last && done !== total) return;
+    last = filled;
+    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  };
+}
+
 /** Runs `kaudit fix`: the dry run (diff, files, plan), or with --write the writes. Returns the exit status. */
 export async function runFix(paths: string[], options: FixCommandOptions, toolVersion: string): Promise<number> {
   const scanOptions: ScanOptions = { format: 'text', failOn: 'none', now: options.now, expiryWindowDays: options.expiryWindowDays, rule: options.rule, disable: [] };
   const result = scan(paths, scanOptions, toolVersion);
   for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
-  const changes = await planFixes(result.cluster, result.findings, { now: options.now });
+  const progress = process.stderr.isTTY ? progressBar('working out fixes') : undefined;
+  const changes = await planFixes(result.cluster, result.findings, { now: options.now, ...(progress ? { onProgress: progress } : {}) });
   process.stdout.write(renderChanges(changes));
   if (!options.write) return 0;
   if (changes.isEmpty) return 0;

@@ -18,6 +18,8 @@ import { SNAPSHOT_MANIFEST } from '../collectors/snapshot.js';
 
 export interface FixOptions {
   now: Date;
+  /** Called after each fix is worked out (certificates take a moment each). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 function keyName(now: Date): string {
@@ -282,12 +284,14 @@ function mergeReissues(findings: Finding[]): Array<{ intent: FixIntent; ruleId: 
 /** Every change the findings' fixes make, merged; conflicts and skipped fixes are listed in it. */
 export async function planFixes(cluster: Cluster, findings: Finding[], options: FixOptions): Promise<ChangeSet> {
   const cs = new ChangeSet(cluster);
-  for (const { intent, ruleId, file } of mergeReissues(findings)) {
+  const work = mergeReissues(findings);
+  for (const [index, { intent, ruleId, file }] of work.entries()) {
     try {
       await apply(cs, intent, ruleId, options);
     } catch (error) {
       cs.skipped.push({ file, message: `${ruleId}: ${(error as Error).message}` });
     }
+    options.onProgress?.(index + 1, work.length);
   }
   return cs;
 }
