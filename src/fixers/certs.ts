@@ -43,8 +43,23 @@ function webAlgorithm(spec: KeySpec): RsaHashedImportParams | EcKeyImportParams 
 }
 
 /** Reads a private key file's first key (the fixer may read; rules never do). */
+/** `/etc/kubernetes/admin.conf#users.0.user.client-key-data` → the file and the YAML path of the field. */
+function embedded(hostPath: string): { file: string; field: string[] } {
+  const [file, field = ''] = hostPath.split('#');
+  return { file, field: field.split('.') };
+}
+
+/** The PEM text of a key: its file, or the base64 field of a kubeconfig it is embedded in. */
+function keyText(cs: ChangeSet, key: KeyFile): string | undefined {
+  if (!key.embeddedIn) return cs.text(cs.ref(key.host, key.hostPath));
+  const { file, field } = embedded(key.hostPath);
+  const text = cs.text(cs.ref(key.host, file));
+  const range = text === undefined ? undefined : yamlValueRange(text, field);
+  return range ? Buffer.from(text!.slice(range.start, range.end).trim(), 'base64').toString('utf8') : undefined;
+}
+
 function readPrivateKey(cs: ChangeSet, key: KeyFile): KeyObject | undefined {
-  const text = cs.text(cs.ref(key.host, key.hostPath));
+  const text = keyText(cs, key);
   if (text === undefined) return undefined;
   const block = scanPem(text).blocks.find((b) => /PRIVATE KEY$/.test(b.label) && !b.label.startsWith('ENCRYPTED'));
   if (!block) return undefined;
@@ -76,10 +91,12 @@ function stem(hostPath: string): string {
  * then one in its folder, on its host, anywhere.
  */
 export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: string): KeyFile | undefined {
-  const candidates = cs.cluster.keys.filter((k) => k.isPrivate && k.publicKey?.fingerprint === cert.publicKey.fingerprint && !k.embeddedIn);
+  // A key embedded in a kubeconfig belongs to the certificate embedded beside it, and to no other.
+  const sameKubeconfig = (k: KeyFile) => k.host === cert.host && embedded(k.hostPath).file === embedded(cert.hostPath).file;
+  const candidates = cs.cluster.keys.filter((k) => k.isPrivate && k.publicKey?.fingerprint === cert.publicKey.fingerprint && (!k.embeddedIn || (cert.embeddedIn && sameKubeconfig(k))));
   const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
   const rank = (k: KeyFile) =>
-    (k.host === cert.host && k.hostPath === cert.hostPath ? 8 : 0) +
+    (k.host === cert.host && (k.hostPath === cert.hostPath || (k.embeddedIn !== undefined && sameKubeconfig(k))) ? 8 : 0) +
     (k.host === cert.host && stem(k.hostPath) === stem(cert.hostPath) ? 4 : 0) +
     (k.host === cert.host && dir(k.hostPath) === dir(cert.hostPath) ? 2 : 0) +
     (k.host === (preferHost ?? cert.host) ? 1 : 0);
@@ -201,9 +218,17 @@ function replaceBlock(cs: ChangeSet, ref: ReturnType<ChangeSet['ref']>, text: st
 }
 
 function replaceKey(cs: ChangeSet, key: KeyFile, pair: KeyPair, ruleId: string): void {
+  const format: PrivateKeyFormat = key.format === 'pkcs1' || key.format === 'sec1' ? key.format : 'pkcs8';
+  if (key.embeddedIn) {
+    const { file, field } = embedded(key.hostPath);
+    const ref = cs.ref(key.host, file);
+    const text = cs.text(ref);
+    const range = text === undefined ? undefined : yamlValueRange(text, field);
+    if (range) cs.edit(ref, { start: range.start, end: range.end, text: Buffer.from(privateKeyPem(pair, format)).toString('base64') }, ruleId);
+    return;
+  }
   const ref = cs.ref(key.host, key.hostPath);
   const text = cs.text(ref);
   if (text === undefined || key.at.line === undefined) return;
-  const format: PrivateKeyFormat = key.format === 'pkcs1' || key.format === 'sec1' ? key.format : 'pkcs8';
   replaceBlock(cs, ref, text, key.at.line, privateKeyPem(pair, format), ruleId);
 }

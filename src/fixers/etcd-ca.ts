@@ -92,9 +92,12 @@ export async function newEtcdCa(cs: ChangeSet, ruleId: string, now: Date): Promi
       keyWritten = true;
     }
     const reissued = new Set<string>();
-    for (const flag of ['cert-file', 'peer-cert-file']) {
-      const cert = cluster.certificatesOf(etcd, flag)[0];
-      if (!cert || reissued.has(cert.hostPath)) continue;
+    const served = ['cert-file', 'peer-cert-file'].map((flag) => cluster.certificatesOf(etcd, flag)[0]).filter((c): c is Certificate => !!c);
+    // kubeadm's layout also keeps the probe's client certificate beside etcd's own.
+    const folders = new Set(served.map((c) => path.dirname(c.hostPath)));
+    const healthcheck = cluster.certificates.filter((c) => c.host === etcd.host && folders.has(path.dirname(c.hostPath)) && /healthcheck/.test(c.commonName) && c.issuer === sharedCa?.subject);
+    for (const cert of [...served, ...healthcheck]) {
+      if (reissued.has(cert.hostPath)) continue;
       reissued.add(cert.hostPath);
       await reissue(cs, { cert, signedWith, why: 'etcd gets a CA of its own' }, ruleId, now);
     }

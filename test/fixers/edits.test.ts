@@ -184,3 +184,30 @@ describe('fix writes', () => {
     expect(t.read('cp-1', '/etc/kubernetes/manifests/kube-apiserver.yaml')).not.toBe(ODD_POD); // the rest is fixed
   });
 });
+
+describe('fix of kubeconfig credentials', () => {
+  it('re-issues an expired embedded client certificate with its embedded key, and a shared one with a new embedded key', async () => {
+    const { PkiFactory } = await import('../support/pki.js');
+    const { kubeconfigText } = await import('../support/hosts.js');
+    const { generateKeyPair } = await import('../../src/pki/issue.js');
+    const t = tree();
+    const pki = new PkiFactory();
+    const ca = await pki.ca('kubernetes');
+    t.write('cp', '/etc/kubernetes/pki/ca.crt', ca.certPem);
+    t.write('cp', '/etc/kubernetes/pki/ca.key', ca.keyPem, 0o600);
+    const admin = await pki.leaf(ca, 'kubernetes-admin', { organizations: ['system:masters'], usages: ['clientAuth'], validFromDays: -400, validForDays: -1 });
+    t.write('cp', '/etc/kubernetes/admin.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'admin', admin), 0o600);
+    const shared = await generateKeyPair({ algorithm: 'ec', curve: 'P-256' });
+    t.write('cp', '/etc/kubernetes/scheduler.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'scheduler', await pki.leaf(ca, 'system:kube-scheduler', { key: shared, usages: ['clientAuth'] })), 0o600);
+    t.write('cp', '/etc/kubernetes/controller-manager.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'cm', await pki.leaf(ca, 'system:kube-controller-manager', { key: shared, usages: ['clientAuth'] })), 0o600);
+    t.writeSnapshotManifests();
+    const before = kaudit(['scan', t.dir, '--format', 'json', '--rule', 'pki/*']);
+    expect(JSON.parse(before.stdout).findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['pki/cert-expired', 'pki/shared-keypair']);
+    const run = kaudit(['fix', t.dir, '--write', '--rule', 'pki/*']);
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).not.toContain('Plan:');
+    const after = kaudit(['scan', t.dir, '--format', 'json']);
+    expect(JSON.parse(after.stdout).findings.filter((f: { ruleId: string }) => f.ruleId.startsWith('pki/'))).toEqual([]);
+    expect(t.read('cp', '/etc/kubernetes/pki/ca.crt')).toBe(ca.certPem);
+  });
+});
