@@ -93,6 +93,19 @@ class HostCollector {
     }
   }
 
+  private readNetworkFile(hostPath: string): void {
+    const text = this.ctx.readText(hostPath);
+    if (text === undefined) return;
+    let section = '';
+    const matchNames: string[] = [];
+    for (const line of text.split('\n')) {
+      const trimmed = line.trim();
+      if (trimmed.startsWith('[')) section = trimmed;
+      else if (section === '[Match]' && trimmed.startsWith('Name=')) matchNames.push(...trimmed.slice(5).split(/\s+/).filter(Boolean));
+    }
+    this.cluster.networkFiles.push({ host: this.ctx.host.name, hostPath, at: this.ctx.at(hostPath, 1), matchNames });
+  }
+
   private readCni(hostPath: string): void {
     const text = this.ctx.readText(hostPath);
     if (text === undefined) return;
@@ -120,6 +133,8 @@ class HostCollector {
         const relative = hostPath.slice(UNIT_DIRS.find((dir) => hostPath.startsWith(`${dir}/`))!.length + 1);
         if (ext === '.service' && !relative.includes('/')) unitNames.add(relative);
         else if (relative.includes('.service.d/')) unitNames.add(relative.split('.service.d/')[0] + '.service');
+      } else if (hostPath.startsWith('/etc/systemd/network/') && ext === '.network') {
+        this.readNetworkFile(hostPath);
       } else if (hostPath.startsWith(CNI_DIR) && ['.conf', '.conflist', '.json'].includes(ext)) {
         this.readCni(hostPath);
       } else if (ETCD_ENV_FILES.includes(hostPath) || hostPath.endsWith('.env')) {

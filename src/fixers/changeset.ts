@@ -175,6 +175,25 @@ export class ChangeSet {
     return true;
   }
 
+  /** Drops changes that would leave a file as it is (a drop-in written by an earlier run, a key already 0600). */
+  pruneNoOps(): void {
+    for (const [real, edit] of this.edits) if (applyEdits(edit.original, edit.edits) === edit.original) this.edits.delete(real);
+    for (const [real, create] of this.creates) {
+      try {
+        if (fs.readFileSync(real, 'utf8') === create.content) this.creates.delete(real);
+      } catch {
+        // not there yet: it is created
+      }
+    }
+    for (const [real, chmod] of this.chmods) {
+      try {
+        if ((fs.statSync(real).mode & 0o7777) === chmod.mode) this.chmods.delete(real);
+      } catch {
+        // missing: the writer reports it
+      }
+    }
+  }
+
   get isEmpty(): boolean {
     return this.edits.size + this.creates.size + this.removes.size + this.chmods.size === 0;
   }

@@ -241,6 +241,15 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
     case 'encryption-fresh-key':
       freshKeyFirst(cs, intent.config, !!intent.legacy, ruleId, options.now);
       return;
+    case 'route-drop-in':
+      cs.create(
+        cs.ref(intent.host, `${intent.networkFile}.d/kaudit-service-route.conf`),
+        `# Written by kaudit fix (network/missing-service-route): this host runs no kube-proxy.\n[Route]\nDestination=${intent.destination}\n`,
+        0o644,
+        false,
+        ruleId,
+      );
+      return;
     case 'new-etcd-ca':
       if (cs.once('new-etcd-ca')) await newEtcdCa(cs, ruleId, options.now);
       return;
@@ -293,5 +302,6 @@ export async function planFixes(cluster: Cluster, findings: Finding[], options: 
     }
     options.onProgress?.(index + 1, work.length);
   }
+  cs.pruneNoOps();
   return cs;
 }

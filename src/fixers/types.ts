@@ -30,6 +30,8 @@ export type FixIntent =
   | { kind: 'encryption-config'; apiserver: Component }
   /** Put aescbc with a fresh key first in an encryption config, keeping the rest for reading. */
   | { kind: 'encryption-fresh-key'; config: Manifest; legacy?: boolean }
+  /** A systemd-networkd drop-in routing a network through an interface. */
+  | { kind: 'route-drop-in'; host: string; networkFile: string; destination: string }
   /** pki/shared-ca: a CA for etcd alone, and everything of etcd re-issued under it (once per run). */
   | { kind: 'new-etcd-ca' }
   | { kind: 'plan'; steps: PlanStep[] };

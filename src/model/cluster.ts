@@ -9,6 +9,7 @@ import type {
   KeyFile,
   Kubeconfig,
   Manifest,
+  NetworkFile,
   Process,
   Route,
   ScanRoot,
@@ -39,6 +40,7 @@ export class Cluster {
   readonly manifests: Manifest[] = [];
   readonly cniConfigs: CniConfig[] = [];
   readonly routes: Route[] = [];
+  readonly networkFiles: NetworkFile[] = [];
   readonly processes: Process[] = [];
   readonly diagnostics: Diagnostic[] = [];
 

@@ -214,6 +214,15 @@ export interface Route {
   at: SourceLocation;
 }
 
+/** A systemd-networkd .network file and the interfaces it matches. */
+export interface NetworkFile {
+  host: string;
+  hostPath: string;
+  at: SourceLocation;
+  /** [Match] Name= patterns. */
+  matchNames: string[];
+}
+
 export interface Process {
   host: string;
   pid: number;

@@ -125,6 +125,10 @@ describe('kaudit fix round trip on the example cluster', () => {
     expect(pod).toMatch(/livenessProbe:\n\s+failureThreshold: 8\n\s+tcpSocket:\n\s+host: 10\.0\.0\.13\n\s+port: 6443/);
   });
 
+  it('wrote the systemd-networkd route drop-in for the host without kube-proxy', () => {
+    expect(fs.readFileSync(path.join(dir, 'cp-3/etc/systemd/network/10-eth0.network.d/kaudit-service-route.conf'), 'utf8')).toMatch(/\[Route\]\nDestination=10\.96\.0\.0\/12\n/);
+  });
+
   it('kept every replaced or removed file in the backup', () => {
     const backups = fs.readdirSync(path.join(dir, '.kaudit-backup'));
     expect(backups).toHaveLength(1);

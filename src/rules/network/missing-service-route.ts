@@ -2,6 +2,17 @@ import { defineRule } from '../rule.js';
 import { contains, formatCidr, parseCidr } from '../lib/net.js';
 import { serviceRanges } from '../lib/networks.js';
 import { related } from '../lib/pki.js';
+import type { FixIntent } from '../../fixers/types.js';
+import type { NetworkFile } from '../../model/types.js';
+
+/** The systemd-networkd drop-in that makes the route permanent, when the interface's .network file is known. */
+function routeDropIn(files: NetworkFile[], iface: string, destination: string): FixIntent[] {
+  const file = files.find((f) => f.matchNames.some((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(iface)));
+  if (!file) {
+    return [{ kind: 'plan', steps: [{ title: `Make the route permanent: a [Route] Destination=${destination} drop-in for the systemd-networkd .network file of ${iface}`, commands: [`networkctl status ${iface}   # names the .network file`, 'networkctl reload'] }] }];
+  }
+  return [{ kind: 'route-drop-in', host: file.host, networkFile: file.hostPath, destination }];
+}
 
 export default defineRule({
   id: 'network/missing-service-route',
@@ -31,13 +42,10 @@ export default defineRule({
           at: routes[0].at,
           related: [related(apiserverRange.setting.at, apiserverRange.setting.isDefault ? `the default service range of kube-apiserver on ${apiserverRange.component.host}` : `--service-cluster-ip-range of kube-apiserver on ${apiserverRange.component.host}`)],
           key: `service-route:${formatCidr(service)}`,
-          fix: {
-            kind: 'plan',
-            steps: [
-              { title: `On ${host.name}, route the service network to a node that runs kube-proxy (or run kube-proxy there)`, commands: [`ip route add ${formatCidr(service)} via <node running kube-proxy> dev ${iface}`] },
-              { title: `Make it permanent with a systemd-networkd drop-in for the .network file of ${iface}`, commands: [`mkdir -p /etc/systemd/network/<${iface}.network>.d && printf '[Route]\\nDestination=${formatCidr(service)}\\nGateway=<node running kube-proxy>\\n' > /etc/systemd/network/<${iface}.network>.d/kaudit-service-route.conf`, 'networkctl reload'] },
-            ],
-          },
+          fix: [
+            { kind: 'plan', steps: [{ title: `On ${host.name}, route the service network through ${iface} (or run kube-proxy there)`, commands: [`ip route add ${formatCidr(service)} dev ${iface}`] }] },
+            ...routeDropIn(cluster.networkFiles.filter((n) => n.host === host.name), iface, formatCidr(service)),
+          ],
         });
       }
     }
