@@ -55,15 +55,20 @@ export class ChangeSet {
   /** Problems that stopped a fix (a file that cannot be parsed), said instead of applied. */
   readonly skipped: Array<{ file?: string; message: string }> = [];
   private readonly hostFs = new Map<string, HostFS>();
-  private encryptionSecret?: string;
+  private readonly encryptionSecrets = new Map<string, string>();
 
   /**
-   * The aescbc key this run writes into every encryption config it creates or rewrites:
-   * apiservers of one cluster must share it, or each reads only what it wrote.
+   * The aescbc key this run writes for one resources entry (`resources.0`) of every
+   * encryption config it creates or rewrites: apiservers of one cluster must share it, or
+   * each reads only what it wrote; entries of one file get keys of their own.
    */
-  sharedEncryptionKey(): string {
-    this.encryptionSecret ??= randomBytes(32).toString('base64');
-    return this.encryptionSecret;
+  sharedEncryptionKey(entry = 'resources.0'): string {
+    let key = this.encryptionSecrets.get(entry);
+    if (!key) {
+      key = randomBytes(32).toString('base64');
+      this.encryptionSecrets.set(entry, key);
+    }
+    return key;
   }
 
   constructor(readonly cluster: Cluster) {}
@@ -134,6 +139,12 @@ export class ChangeSet {
     }
     for (const other of entry.edits) {
       if (other.start === edit.start && other.end === edit.end && other.text === edit.text) return true;
+      // Two deletions that touch (a token and the space beside another) become one.
+      if (edit.text === '' && other.text === '' && edit.start <= other.end && other.start <= edit.end) {
+        other.start = Math.min(other.start, edit.start);
+        other.end = Math.max(other.end, edit.end);
+        return true;
+      }
       // Insertions at one place (two flags added after the last one) simply follow each other.
       const overlaps = edit.start < other.end && other.start < edit.end;
       if (overlaps) {
@@ -168,6 +179,8 @@ export class ChangeSet {
   }
 
   private readonly done = new Set<string>();
+  /** Whole lines of continued commands to remove, per file: removed together, so the continuation stays right. */
+  readonly continuationRemovals = new Map<string, { ref: FileRef; lines: Set<number>; ruleId: string }>();
   /** True the first time a cluster-wide fix asks: it runs once however many findings carry it. */
   once(name: string): boolean {
     if (this.done.has(name)) return false;

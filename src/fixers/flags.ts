@@ -165,15 +165,38 @@ export function removeFlag(cs: ChangeSet, s: Setting, ruleId: string, renameTo?:
     const after = before === 0 && line[token.end] === ' ' ? 1 : 0;
     return cs.edit(ref, { start: lineStart + token.start - before, end: lineStart + token.end + after, text: '' }, ruleId);
   }
-  const lineHadContinuation = /\\\s*$/.test(line);
-  if (!lineHadContinuation && s.at.line > 1) {
-    // The last line of a continued command: the line above must stop continuing.
-    const previous = lineRange(text, s.at.line - 1, starts);
-    const prevLine = text.slice(previous.start, previous.end);
-    const backslash = /\s*\\\s*$/.exec(prevLine);
-    if (backslash && !/^\s*ExecStart=/.test(text.slice(lineStart, lineEnd))) {
-      return cs.edit(ref, { start: previous.start + backslash.index, end: lineEnd, text: '' }, ruleId);
-    }
+  if (/\.(service|conf)$/.test(ref.file)) {
+    // Lines of a unit's continued ExecStart are removed together at the end of the run.
+    const entry = cs.continuationRemovals.get(ref.real) ?? { ref, lines: new Set<number>(), ruleId };
+    entry.lines.add(s.at.line);
+    cs.continuationRemovals.set(ref.real, entry);
+    return true;
   }
   return cs.edit(ref, { start: lineStart, end: Math.min(text.length, lineEnd + 1), text: '' }, ruleId);
+}
+
+/**
+ * Removes the collected lines of continued commands: each run of removed lines goes, and
+ * when a run ends the command, the line before it stops continuing (its ` \` goes too).
+ */
+export function applyContinuationRemovals(cs: ChangeSet): void {
+  for (const { ref, lines, ruleId } of cs.continuationRemovals.values()) {
+    const text = cs.text(ref);
+    if (text === undefined) continue;
+    const starts = lineStarts(text);
+    const sorted = [...lines].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      const first = sorted[i];
+      const last = sorted[j];
+      const lastRange = lineRange(text, last, starts);
+      const endsCommand = !/\\\s*$/.test(text.slice(lastRange.start, lastRange.end));
+      const previous = first > 1 ? lineRange(text, first - 1, starts) : undefined;
+      const backslash = previous ? /\s*\\\s*$/.exec(text.slice(previous.start, previous.end)) : null;
+      if (endsCommand && previous && backslash) cs.edit(ref, { start: previous.start + backslash.index, end: lastRange.end, text: '' }, ruleId);
+      else cs.edit(ref, { start: starts[first - 1], end: Math.min(text.length, lastRange.end + 1), text: '' }, ruleId);
+      i = j + 1;
+    }
+  }
 }

@@ -6,14 +6,14 @@ import path from 'node:path/posix';
 import { ChangeSet } from './changeset.js';
 import { reissue } from './certs.js';
 import { newEtcdCa } from './etcd-ca.js';
-import { removeFlag, setFlag } from './flags.js';
+import { applyContinuationRemovals, removeFlag, setFlag } from './flags.js';
 import { lineRange, lineStarts } from './text.js';
 import type { FixIntent } from './types.js';
 import { setYamlPath, yamlValueRange } from './yaml-edit.js';
 import { setting, type Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
 import type { CniConfig, Component, Manifest } from '../model/types.js';
-import { secretsEntry } from '../rules/lib/encryption.js';
+import { resourceEntries, secretsEntry } from '../rules/lib/encryption.js';
 import { SNAPSHOT_MANIFEST } from '../collectors/snapshot.js';
 
 export interface FixOptions {
@@ -142,10 +142,10 @@ function generateEncryption(cs: ChangeSet, apiserver: Component, ruleId: string,
 }
 
 /** Puts a new aescbc provider with a fresh key first in the entry for secrets; the old providers stay after it, for reading. */
-function freshKeyFirst(cs: ChangeSet, config: Manifest, legacy: boolean, ruleId: string, now: Date): void {
+function freshKeyFirst(cs: ChangeSet, config: Manifest, legacy: boolean, ruleId: string, now: Date, entryPath?: string): void {
   const ref = cs.ref(config.host, config.hostPath);
   const text = cs.text(ref);
-  const entry = secretsEntry(config);
+  const entry = entryPath ? resourceEntries(config).find((e) => e.path === entryPath) : secretsEntry(config);
   if (text === undefined) return;
   if (legacy) {
     const kind = config.lines.get('kind');
@@ -168,7 +168,7 @@ function freshKeyFirst(cs: ChangeSet, config: Manifest, legacy: boolean, ruleId:
   const starts = lineStarts(text);
   const { start, end } = lineRange(text, firstLine, starts);
   const indent = /^(\s*)-/.exec(text.slice(start, end))?.[1] ?? '      ';
-  const provider = [`${indent}- aescbc:`, `${indent}    keys:`, `${indent}      - name: ${keyName(now)}`, `${indent}        secret: ${cs.sharedEncryptionKey()}`].join('\n');
+  const provider = [`${indent}- aescbc:`, `${indent}    keys:`, `${indent}      - name: ${keyName(now)}`, `${indent}        secret: ${cs.sharedEncryptionKey(entry.path)}`].join('\n');
   cs.edit(ref, { start, end: start, text: `${provider}\n` }, ruleId);
   cs.addPlan(REENCRYPT, ruleId);
 }
@@ -239,7 +239,7 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       generateEncryption(cs, intent.apiserver, ruleId, options.now);
       return;
     case 'encryption-fresh-key':
-      freshKeyFirst(cs, intent.config, !!intent.legacy, ruleId, options.now);
+      freshKeyFirst(cs, intent.config, !!intent.legacy, ruleId, options.now, intent.entryPath);
       return;
     case 'route-drop-in':
       cs.create(
@@ -302,6 +302,7 @@ export async function planFixes(cluster: Cluster, findings: Finding[], options: 
     }
     options.onProgress?.(index + 1, work.length);
   }
+  applyContinuationRemovals(cs);
   cs.pruneNoOps();
   return cs;
 }

@@ -29,7 +29,7 @@ export type FixIntent =
   /** Generate an EncryptionConfiguration and wire it into an apiserver. */
   | { kind: 'encryption-config'; apiserver: Component }
   /** Put aescbc with a fresh key first in an encryption config, keeping the rest for reading. */
-  | { kind: 'encryption-fresh-key'; config: Manifest; legacy?: boolean }
+  | { kind: 'encryption-fresh-key'; config: Manifest; legacy?: boolean; /** The resources entry (dotted path); the one for secrets by default. */ entryPath?: string }
   /** A systemd-networkd drop-in routing a network through an interface. */
   | { kind: 'route-drop-in'; host: string; networkFile: string; destination: string }
   /** pki/shared-ca: a CA for etcd alone, and everything of etcd re-issued under it (once per run). */

@@ -4,6 +4,9 @@
  * cases must give exactly the listed findings ("host file:line").
  */
 import { describe, expect, it } from 'vitest';
+import { planFixes } from '../../src/fixers/index.js';
+import { writeChanges } from '../../src/fixers/writer.js';
+import { ruleById } from '../../src/rules/index.js';
 import { PkiFactory } from './pki.js';
 import { scanPaths } from './scan.js';
 import { TreeWriter } from './tree.js';
@@ -30,18 +33,29 @@ export interface InvalidCase extends ValidCase {
   messages?: Array<string | RegExp>;
   /** Related locations ("host file:line") the first finding must name. */
   related?: string[];
+  /** Why `kaudit fix` cannot write this case's fix (it plans it instead); by default it must. */
+  planOnly?: string;
 }
 
-async function run(ruleId: string, testCase: ValidCase, vars: Record<string, string | number> = {}) {
+/**
+ * Builds the case and scans it. With `fix`, the rule's fixes are then written and the
+ * tree scanned again (kubeaudit's habit: fix every fixture, assert nothing remains).
+ */
+async function run(ruleId: string, testCase: ValidCase, vars: Record<string, string | number> = {}, fix = false) {
   const tree = TreeWriter.temp();
   try {
     await testCase.build({ tree, pki: new PkiFactory(), vars });
     tree.writeSnapshotManifests();
-    return scanPaths([tree.dir], {
+    const options = {
       rules: [ruleId],
       ...(testCase.now ? { now: testCase.now } : {}),
       ...(testCase.expiryWindowDays !== undefined ? { expiryWindowDays: testCase.expiryWindowDays } : {}),
-    });
+    };
+    const first = scanPaths([tree.dir], options);
+    if (!fix) return { ...first, afterFix: undefined, written: undefined, changes: undefined };
+    const changes = await planFixes(first.cluster, first.findings, { now: options.now ?? new Date() });
+    const written = writeChanges(changes, { now: new Date() });
+    return { ...first, afterFix: scanPaths([tree.dir], options).findings, written, changes };
   } finally {
     tree.cleanup();
   }
@@ -62,13 +76,19 @@ export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid:
       for (const testCase of cases.invalid) {
         it(testCase.name, async () => {
           const vars: Record<string, string | number> = {};
-          const { findings } = await run(ruleId, testCase, vars);
+          const writesFix = ruleById(ruleId)?.fix === 'fix' && !testCase.planOnly;
+          const { findings, afterFix, written, changes } = await run(ruleId, testCase, vars, writesFix);
           const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name]));
           expect(findings.every((f) => f.ruleId === ruleId)).toBe(true);
           expect(findings.map((f) => `${f.at.host} ${f.at.file}:${f.at.line}`)).toEqual(testCase.findings.map(fill));
           testCase.messages?.forEach((text, index) => expect(findings[index]?.message).toMatch(text));
           if (testCase.related) {
             expect(findings[0].related.map((r) => `${r.host} ${r.file}:${r.line}`)).toEqual(testCase.related.map(fill));
+          }
+          if (afterFix) {
+            expect(written?.error).toBeUndefined();
+            expect(changes?.conflicts).toEqual([]);
+            expect(afterFix.map((f) => `after kaudit fix: ${f.at.file}:${f.at.line}: ${f.message}`)).toEqual([]);
           }
         });
       }

@@ -25,8 +25,7 @@ export default defineRule({
       const identity = `${manifest.host}:${manifest.hostPath}:${manifest.kind}/${manifest.name ?? ''}`;
       const ordinal = seen.get(identity) ?? 0;
       seen.set(identity, ordinal + 1);
-      const fix = mode === undefined ? { kind: 'addon-mode-label' as const, manifest } : { kind: 'plan' as const, steps: [{ title: `Set ${LABEL} of ${what} to Reconcile or EnsureExists`, commands: [] }] };
-      report({ message, at: { ...manifest.at, line }, key: `${manifest.kind}/${manifest.name ?? ''}#${ordinal}`, fix });
+      report({ message, at: { ...manifest.at, line }, key: `${manifest.kind}/${manifest.name ?? ''}#${ordinal}`, fix: { kind: 'addon-mode-label', manifest } });
     }
   },
 });

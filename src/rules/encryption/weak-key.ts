@@ -39,7 +39,7 @@ export default defineRule({
       for (const key of providerKeys(config).filter((k) => k.writes)) {
         const valid = VALID_LENGTHS[key.provider];
         if (!valid) continue;
-        const fix = { kind: 'encryption-fresh-key' as const, config };
+        const fix = { kind: 'encryption-fresh-key' as const, config, entryPath: key.path.split('.').slice(0, 2).join('.') };
         const at = { ...config.at, line: config.lines.get(`${key.path}.secret`) ?? config.lines.get(key.path) };
         const label = `${key.provider} key "${key.name}" in ${config.hostPath}`;
         const bytes = decode(key.secret);

@@ -7,34 +7,38 @@ function listText(list: Map<string, string[]>): string {
   return [...list].map(([name, urls]) => urls.map((u) => `${name}=${u}`).join(',')).sort().join(',');
 }
 
-/** The list with one member's peer URLs replaced, in the list's own order. */
-function withUrls(list: Map<string, string[]>, name: string, urls: string[]): string {
-  const next = new Map(list);
-  next.set(name, urls);
-  return [...next].map(([n, us]) => us.map((u) => `${n}=${u}`).join(',')).join(',');
-}
-
 function sameUrls(a: string[], b: string[]): boolean {
   return [...a].sort().join(',') === [...b].sort().join(',');
 }
 
+/** A member's list made consistent: itself at what it advertises, every other member at what that one advertises. */
+function correctedList(m: EtcdMember, members: EtcdMember[]): string {
+  const next = new Map(m.initialCluster);
+  for (const other of members) if (other === m || next.has(other.name)) next.set(other.name, other.peerUrls);
+  return [...next].map(([n, us]) => us.map((u) => `${n}=${u}`).join(',')).join(',');
+}
+
 function checkCluster(members: EtcdMember[], report: (r: Report) => void): void {
   const sorted = byHost(members);
+  // Founders take the first founder's list; every list then gets each member at the URLs it advertises.
+  const listedByOthers = (m: EtcdMember) => sorted.some((o) => o !== m && o.initialCluster.has(m.name));
+  const founders = sorted.filter((m) => m.state === 'new' && (sorted.length === 1 || listedByOthers(m)));
+  const base = (m: EtcdMember) => (founders.includes(m) && founders[0] ? { ...m, initialCluster: founders[0].initialCluster } : m);
+  const fixList = (m: EtcdMember) => ({ kind: 'set-flag' as const, component: m.component, flag: 'initial-cluster', value: correctedList(base(m), sorted) });
   const who = (m: EtcdMember) => `etcd member ${m.name} on ${m.component.host}`;
 
   // A member must list itself, at the peer URLs it advertises.
   for (const m of sorted) {
     const own = m.initialCluster.get(m.name);
     if (!own) {
-      const fixed = `${listText(m.initialCluster)}${m.initialCluster.size ? ',' : ''}${m.peerUrls.map((u) => `${m.name}=${u}`).join(',')}`;
-      report({ message: `${who(m)} is missing from its own --initial-cluster (${listText(m.initialCluster)})`, at: m.initialClusterAt, key: `${m.name}:self`, fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: fixed } });
+      report({ message: `${who(m)} is missing from its own --initial-cluster (${listText(m.initialCluster)})`, at: m.initialClusterAt, key: `${m.name}:self`, fix: fixList(m) });
     } else if (!sameUrls(own, m.peerUrls)) {
-      report({ message: `${who(m)} lists itself at ${own.join(',')} in --initial-cluster but advertises ${m.peerUrls.join(',')}`, at: m.initialClusterAt, key: `${m.name}:self-url`, fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: withUrls(m.initialCluster, m.name, m.peerUrls) } });
+      report({ message: `${who(m)} lists itself at ${own.join(',')} in --initial-cluster but advertises ${m.peerUrls.join(',')}`, at: m.initialClusterAt, key: `${m.name}:self-url`, fix: fixList(m) });
     }
   }
 
   // Members that bootstrapped together must agree on the list and the token.
-  const founders = sorted.filter((m) => m.state === 'new');
+  // A member no one else lists is not a founder that disagrees: it is a second cluster (reported below).
   const reference = founders[0];
   for (const m of founders.slice(1)) {
     if (listText(m.initialCluster) !== listText(reference.initialCluster)) {
@@ -43,7 +47,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
         at: m.initialClusterAt,
         related: [related(reference.initialClusterAt, `--initial-cluster of ${reference.name}`)],
         key: `${m.name}:list`,
-        fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: listText(reference.initialCluster) },
+        fix: fixList(m),
       });
     }
     if (m.token !== reference.token) {
@@ -68,7 +72,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
           at: m.initialClusterAt,
           related: [related(other.initialClusterAt, `member ${other.name} on ${other.component.host}`)],
           key: `${m.name}:url:${other.name}`,
-          fix: { kind: 'set-flag', component: m.component, flag: 'initial-cluster', value: withUrls(m.initialCluster, other.name, other.peerUrls) },
+          fix: fixList(m),
         });
       }
     }
@@ -77,8 +81,7 @@ function checkCluster(members: EtcdMember[], report: (r: Report) => void): void 
   // A member no one else lists, started as new, bootstraps a cluster of its own.
   if (sorted.length > 1) {
     for (const m of sorted) {
-      const listedByOthers = sorted.some((o) => o !== m && o.initialCluster.has(m.name));
-      if (m.state === 'new' && !listedByOthers) {
+      if (m.state === 'new' && !listedByOthers(m)) {
         report({
           message: `${who(m)} is in no other member's --initial-cluster and starts with --initial-cluster-state=new: it would form a second cluster`,
           at: m.initialClusterAt,

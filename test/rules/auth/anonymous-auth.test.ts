@@ -44,6 +44,7 @@ ruleTester('auth/anonymous-auth', {
         staticPod(tree, 'cp', 'kube-apiserver', ['--authentication-config=/etc/kubernetes/authn.yaml'], { mounts: ['/etc/kubernetes'] });
       },
       findings: [`cp cp/etc/kubernetes/manifests/kube-apiserver.yaml:${POD_FIRST_FLAG_LINE}`],
+      planOnly: 'an AuthenticationConfiguration is edited by its owner: a plan',
     },
     {
       name: 'kubelet flag in a unit, and kubelet config file enabling it',

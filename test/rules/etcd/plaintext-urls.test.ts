@@ -19,6 +19,7 @@ ruleTester('etcd/plaintext-urls', {
       build: ({ tree }) => etcdUnits(tree, members(1).map((m) => ({ ...m, scheme: 'http' as const }))),
       findings: [2, 3, 4, 5].map((i) => `etcd-1 etcd-1/etc/systemd/system/etcd.service:${UNIT_FIRST_FLAG_LINE + i}`),
       messages: ['etcd on etcd-1: --initial-advertise-peer-urls=http://10.0.0.31:2380 serves plaintext http://10.0.0.31:2380'],
+      planOnly: 'etcd has no certificates to serve https with: issuing them is a plan',
     },
     {
       name: 'URLs left to their defaults, in an env file, and an apiserver on http',
@@ -28,6 +29,7 @@ ruleTester('etcd/plaintext-urls', {
       },
       findings: [`cp cp/etc/kubernetes/manifests/kube-apiserver.yaml:${POD_FIRST_FLAG_LINE}`, 'e1 e1/etc/etcd.env:1', 'e1 e1/etc/etcd.env:1', 'e1 e1/etc/etcd.env:1'],
       messages: ['kube-apiserver on cp talks to etcd in plaintext: --etcd-servers http://10.0.0.31:2379', '--advertise-client-urls is not set (default: http://localhost:2379)'],
+      planOnly: 'etcd has no certificates to serve https with: issuing them is a plan',
     },
   ],
 });

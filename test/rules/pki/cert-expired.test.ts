@@ -32,6 +32,7 @@ ruleTester('pki/cert-expired', {
       name: `an expired ${name} certificate`,
       build: async ({ tree, pki }: CaseContext) => {
         const ca = await pki.ca('ca', { spec });
+        writePair(tree, 'node', '/etc/kubernetes/pki/ca', ca); // its key lets kaudit fix re-issue
         writePair(tree, 'node', '/etc/kubernetes/pki/apiserver', await pki.leaf(ca, 'kube-apiserver', { spec, validFromDays: -400, validForDays: -10 }));
       },
       findings: ['node node/etc/kubernetes/pki/apiserver.crt:1'],
@@ -41,6 +42,7 @@ ruleTester('pki/cert-expired', {
       name: 'a certificate not yet valid',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('ca');
+        writePair(tree, 'node', '/etc/etcd/ca', ca);
         writePair(tree, 'node', '/etc/etcd/kubernetes', await pki.leaf(ca, 'kubernetes', { validFromDays: 5, validForDays: 365 }));
       },
       findings: ['node node/etc/etcd/kubernetes.crt:1'],
@@ -55,11 +57,13 @@ ruleTester('pki/cert-expired', {
         vars.second = root.certPem.split('\n').length;
       },
       findings: ['node node/etc/kubernetes/pki/ca-bundle.crt:{second}'],
+      planOnly: 'an expired CA is never re-signed: its rotation is a plan',
     },
     {
       name: 'an expired client certificate embedded in a kubeconfig, at its field',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'node', '/etc/kubernetes/pki/ca', ca);
         const admin = await pki.leaf(ca, 'kubernetes-admin', { validFromDays: -400, validForDays: -1 });
         tree.write('node', '/etc/kubernetes/admin.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'admin', admin));
       },

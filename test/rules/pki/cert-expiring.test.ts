@@ -23,6 +23,7 @@ ruleTester('pki/cert-expiring', {
       name: 'a certificate that expires in 10 days',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('ca');
+        writePair(tree, 'node', '/etc/kubernetes/pki/front-proxy-ca', ca);
         writePair(tree, 'node', '/etc/kubernetes/pki/front-proxy-client', await pki.leaf(ca, 'front-proxy-client', { validForDays: 10.5 }));
       },
       findings: ['node node/etc/kubernetes/pki/front-proxy-client.crt:1'],
@@ -33,6 +34,7 @@ ruleTester('pki/cert-expiring', {
       expiryWindowDays: 60,
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('ca', { spec: { algorithm: 'ed25519' } });
+        writePair(tree, 'node', '/var/lib/kubelet/pki/ca', ca);
         writePair(tree, 'node', '/var/lib/kubelet/pki/kubelet', await pki.leaf(ca, 'node-1', { validForDays: 45.5, spec: { algorithm: 'ed25519' } }));
       },
       findings: ['node node/var/lib/kubelet/pki/kubelet.crt:1'],

@@ -27,6 +27,7 @@ ruleTester('pki/missing-san', {
       name: 'no --service-cluster-ip-range: the default range\'s first IP 10.0.0.1 is needed',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'c0', '/var/lib/kubernetes/ca', ca);
         writePair(tree, 'c0', '/var/lib/kubernetes/kubernetes', await pki.leaf(ca, 'kubernetes', { dnsNames: API_NAMES, ipAddresses: ['10.32.0.1'] }));
         unit(tree, 'c0', 'kube-apiserver', ['--tls-cert-file=/var/lib/kubernetes/kubernetes.crt']);
       },
@@ -38,6 +39,7 @@ ruleTester('pki/missing-san', {
       name: 'an apiserver certificate copied from another control plane lacks the advertise address and the in-cluster names',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'cp-2', '/etc/kubernetes/pki/ca', ca);
         writePair(tree, 'cp-2', '/etc/kubernetes/pki/apiserver', await pki.leaf(ca, 'kube-apiserver', { dnsNames: ['kubernetes'], ipAddresses: ['10.96.0.1', '10.0.0.11'] }));
         staticPod(tree, 'cp-2', 'kube-apiserver', ['--advertise-address=10.0.0.12', '--service-cluster-ip-range=10.96.0.0/12', '--tls-cert-file=/etc/kubernetes/pki/apiserver.crt']);
       },
@@ -48,6 +50,7 @@ ruleTester('pki/missing-san', {
       name: 'etcd server and peer certificates without the host of their advertised URLs',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('etcd-ca');
+        writePair(tree, 'e1', '/etc/ssl/etcd/ssl/ca', ca);
         writePair(tree, 'e1', '/etc/ssl/etcd/ssl/member-e1', await pki.leaf(ca, 'e1', { ipAddresses: ['127.0.0.1'] }));
         tree.write('e1', '/etc/etcd.env', [
           'ETCD_NAME=e1',

@@ -35,6 +35,7 @@ ruleTester('pki/shared-keypair', {
       name: 'kube-proxy and kube-scheduler client certificates with one key',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'c0', '/var/lib/kubernetes/ca', ca);
         const key = await generateKeyPair({ algorithm: 'rsa', bits: 2048 });
         const proxy = await pki.leaf(ca, 'system:kube-proxy', { key });
         const scheduler = await pki.leaf(ca, 'system:kube-scheduler', { key });
@@ -49,6 +50,7 @@ ruleTester('pki/shared-keypair', {
       name: 'two kubelets on two hosts with one certificate (a cloned image)',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'controller', '/var/lib/kubernetes/ca', ca);
         const kubelet = await pki.leaf(ca, 'system:node:worker', { organizations: ['system:nodes'] });
         for (const host of ['worker-0', 'worker-1']) {
           writePair(tree, host, '/var/lib/kubelet/kubelet', kubelet);
@@ -63,6 +65,7 @@ ruleTester('pki/shared-keypair', {
       name: 'the apiserver serving certificate also serves etcd (the hard way\'s kubernetes.pem)',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('Kubernetes');
+        writePair(tree, 'controller-0', '/var/lib/kubernetes/ca', ca);
         const cert = await pki.leaf(ca, 'kubernetes');
         writePair(tree, 'controller-0', '/var/lib/kubernetes/kubernetes', cert);
         writePair(tree, 'controller-0', '/etc/etcd/kubernetes', cert);

@@ -5,8 +5,8 @@ import { POD_FIRST_FLAG_LINE, kubeconfigText, staticPod, writePair } from '../..
 async function controlPlane({ tree, pki }: CaseContext, options: { etcdClientFromClusterCA?: boolean; peerFromOtherCA?: boolean; withIntermediate?: boolean } = {}) {
   const clusterCa = await pki.ca('kubernetes');
   const etcdCa = await pki.ca('etcd-ca');
-  tree.write('cp', '/etc/kubernetes/pki/ca.crt', clusterCa.certPem);
-  tree.write('cp', '/etc/kubernetes/pki/etcd/ca.crt', etcdCa.certPem);
+  writePair(tree, 'cp', '/etc/kubernetes/pki/ca', clusterCa);
+  writePair(tree, 'cp', '/etc/kubernetes/pki/etcd/ca', etcdCa);
   let clientIssuer = options.etcdClientFromClusterCA ? clusterCa : etcdCa;
   let chain = '';
   if (options.withIntermediate) {
@@ -15,6 +15,7 @@ async function controlPlane({ tree, pki }: CaseContext, options: { etcdClientFro
   }
   const client = await pki.leaf(clientIssuer, 'kube-apiserver-etcd-client', { usages: ['clientAuth'] });
   tree.write('cp', '/etc/kubernetes/pki/apiserver-etcd-client.crt', client.certPem + chain);
+  tree.write('cp', '/etc/kubernetes/pki/apiserver-etcd-client.key', client.keyPem, 0o600);
   writePair(tree, 'cp', '/etc/kubernetes/pki/etcd/server', await pki.leaf(etcdCa, 'cp', { usages: ['serverAuth', 'clientAuth'] }));
   const peerCa = options.peerFromOtherCA ? await pki.ca('other') : etcdCa;
   writePair(tree, 'cp', '/etc/kubernetes/pki/etcd/peer', await pki.leaf(peerCa, 'cp', { usages: ['serverAuth', 'clientAuth'] }));
@@ -62,6 +63,7 @@ ruleTester('pki/untrusted-chain', {
       },
       findings: ['cp cp/etc/kubernetes/admin.conf:4', 'cp cp/etc/kubernetes/admin.conf:17'],
       messages: ['trusts CA "other", which does not verify the serving certificate of kube-apiserver on cp --tls-cert-file', 'presents certificate "kubernetes-admin"'],
+      planOnly: "a kubeconfig's CA is set by its owner (kubectl config set-cluster): a plan",
     },
   ],
 });

@@ -19,6 +19,7 @@ ruleTester('pki/weak-key', {
       name: 'an RSA 1024 certificate',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('ca');
+        writePair(tree, 'node', '/etc/kubernetes/pki/ca', ca);
         writePair(tree, 'node', '/etc/kubernetes/pki/apiserver-kubelet-client', await pki.leaf(ca, 'kube-apiserver-kubelet-client', { spec: { algorithm: 'rsa', bits: 1024 } }));
       },
       findings: ['node node/etc/kubernetes/pki/apiserver-kubelet-client.crt:1'],
@@ -28,6 +29,7 @@ ruleTester('pki/weak-key', {
       name: 'a SHA-1 signature',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('ca', { spec: { algorithm: 'rsa', bits: 2048 } });
+        writePair(tree, 'node', '/etc/etcd/ca', ca);
         writePair(tree, 'node', '/etc/etcd/kubernetes', await pki.leaf(ca, 'kubernetes', { signatureHash: 'SHA-1' }));
       },
       findings: ['node node/etc/etcd/kubernetes.crt:1'],
@@ -40,6 +42,7 @@ ruleTester('pki/weak-key', {
       },
       findings: ['node node/etc/kubernetes/pki/sa.key:1'],
       messages: [/private key is an RSA key of 1024 bits/],
+      planOnly: 'a new service-account key must be rolled out with its public half: a plan',
     },
   ],
 });

@@ -27,6 +27,7 @@ ruleTester('pki/wrong-usage', {
       name: 'an apiserver serving certificate with clientAuth only',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'cp', '/etc/kubernetes/pki/ca', ca);
         writePair(tree, 'cp', '/etc/kubernetes/pki/apiserver', await pki.leaf(ca, 'kube-apiserver', { usages: ['clientAuth'] }));
         staticPod(tree, 'cp', 'kube-apiserver', ['--tls-cert-file=/etc/kubernetes/pki/apiserver.crt']);
       },
@@ -37,6 +38,7 @@ ruleTester('pki/wrong-usage', {
       name: 'an etcd peer certificate with serverAuth only',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('etcd-ca');
+        writePair(tree, 'cp', '/etc/kubernetes/pki/etcd/ca', ca);
         writePair(tree, 'cp', '/etc/kubernetes/pki/etcd/peer', await pki.leaf(ca, 'cp', { usages: ['serverAuth'] }));
         staticPod(tree, 'cp', 'etcd', ['--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt']);
       },
@@ -47,6 +49,7 @@ ruleTester('pki/wrong-usage', {
       name: 'a kubeconfig client certificate with serverAuth only',
       build: async ({ tree, pki }) => {
         const ca = await pki.ca('kubernetes');
+        writePair(tree, 'cp', '/etc/kubernetes/pki/ca', ca);
         tree.write('cp', '/etc/kubernetes/admin.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'admin', await pki.leaf(ca, 'kubernetes-admin', { usages: ['serverAuth'] })));
       },
       findings: ['cp cp/etc/kubernetes/admin.conf:17'],
@@ -62,6 +65,7 @@ ruleTester('pki/wrong-usage', {
         writePair(tree, 'cp', '/etc/kubernetes/pki/front-proxy-client', await pki.leaf(leafSigner, 'front-proxy-client'));
       },
       findings: ['cp cp/etc/kubernetes/pki/ca.crt:1', 'cp cp/etc/kubernetes/pki/front-proxy-ca.crt:1'],
+      planOnly: 'a CA is never re-signed: replacing it is a plan',
       messages: ['lacks basic constraint CA:TRUE', /"front-proxy-ca" is used as a CA \(it signed "front-proxy-client"\) but lacks basic constraint CA:TRUE and key usage keyCertSign/],
     },
   ],
