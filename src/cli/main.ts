@@ -22,7 +22,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
   program
     .command('scan')
     .description('scan host roots, cluster folders or manifests, and report findings')
-    .argument('<path...>', 'a host root, a cluster folder (one host root per sub-folder), or manifests')
+    .argument('[path...]', 'a host root, a cluster folder (one host root per sub-folder), or manifests')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'note', 'none']).default('error'))
@@ -30,11 +30,15 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h)', '30d')
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .option('--etcd-endpoints <urls>', 'live etcd: client URLs, comma-separated', collectRepeatable, [])
+    .option('--etcd-cacert <file>', 'live etcd: the CA to verify it with')
+    .option('--etcd-cert <file>', 'live etcd: the client certificate')
+    .option('--etcd-key <file>', 'live etcd: the client key')
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const { parseNow, parseWindow } = await import('./options.js');
       const { runScan } = await import('./scan.js');
       setExit(
-        runScan(
+        await runScan(
           paths,
           {
             format: opts.format as 'text' | 'json' | 'sarif',
@@ -44,6 +48,10 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             expiryWindowDays: parseWindow(opts.expiryWindow as string),
             rule: opts.rule as string[],
             disable: opts.disable as string[],
+            etcdEndpoints: opts.etcdEndpoints as string[],
+            ...(opts.etcdCacert ? { etcdCacert: opts.etcdCacert as string } : {}),
+            ...(opts.etcdCert ? { etcdCert: opts.etcdCert as string } : {}),
+            ...(opts.etcdKey ? { etcdKey: opts.etcdKey as string } : {}),
           },
           version,
         ),

@@ -12,7 +12,14 @@ import { UsageError } from './errors.js';
 
 export type Format = 'text' | 'json' | 'sarif';
 
-export interface ScanOptions {
+export interface LiveOptions {
+  etcdEndpoints?: string[];
+  etcdCacert?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+}
+
+export interface ScanOptions extends LiveOptions {
   format: Format;
   output?: string;
   failOn: Level | 'none';
@@ -34,9 +41,20 @@ export function selectRules(only: string[], disabled: string[]): Rule[] {
   return RULES.filter((rule) => selected.has(rule));
 }
 
-export function scan(paths: string[], options: ScanOptions, toolVersion: string): ScanResult {
+export async function scan(paths: string[], options: ScanOptions, toolVersion: string): Promise<ScanResult> {
   const rules = selectRules(options.rule, options.disable);
+  if (paths.length === 0 && !options.etcdEndpoints?.length) throw new UsageError('nothing to scan: give a PATH, or --etcd-endpoints');
   const cluster = collect(paths);
+  if (options.etcdEndpoints?.length) {
+    // Loaded only when asked for: a folder scan does not pay for live sources.
+    const { collectLiveEtcd } = await import('../collectors/live-etcd.js');
+    await collectLiveEtcd(cluster, {
+      endpoints: options.etcdEndpoints,
+      ...(options.etcdCacert ? { cacert: options.etcdCacert } : {}),
+      ...(options.etcdCert ? { cert: options.etcdCert } : {}),
+      ...(options.etcdKey ? { key: options.etcdKey } : {}),
+    });
+  }
   const findings = runRules(cluster, rules, { now: options.now, expiryWindowDays: options.expiryWindowDays });
   return { cluster, findings, rules, now: options.now, toolVersion };
 }
@@ -54,8 +72,8 @@ function wantsColor(stream: NodeJS.WriteStream): boolean {
 }
 
 /** Runs `kaudit scan` and returns the exit status. */
-export function runScan(paths: string[], options: ScanOptions, toolVersion: string): number {
-  const result = scan(paths, options, toolVersion);
+export async function runScan(paths: string[], options: ScanOptions, toolVersion: string): Promise<number> {
+  const result = await scan(paths, options, toolVersion);
   for (const d of result.cluster.diagnostics) {
     const where = d.at ? `${d.at.file}: ` : '';
     process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);

@@ -192,19 +192,27 @@ class HostCollector {
     return undefined;
   }
 
-  /** A running process stands for a component only when no file on the host defines it. */
+  /**
+   * Running processes are components too, unless a file of the host already describes them
+   * (every flag of the process is in that file's definition): then the file, which a fix
+   * can edit, stands for them.
+   */
   private componentsFromProcesses(defined: Component[]): Component[] {
     const out: Component[] = [];
+    const describes = (c: Component, flags: Array<{ name: string; value: string }>) =>
+      c.settings.length > 0 && flags.every((f) => c.settings.some((s) => s.name === f.name && s.value === f.value));
     for (const process of this.cluster.processes.filter((p) => p.host === this.ctx.host.name)) {
       const command = identifyCommand(process.argv.map((text) => ({ text, at: process.at })));
-      if (!command || defined.some((c) => c.kind === command.kind) || out.some((c) => c.kind === command.kind)) continue;
+      if (!command) continue;
+      const flags = parseFlags(command.args);
+      if (defined.some((c) => c.kind === command.kind && describes(c, flags))) continue;
       out.push({
         kind: command.kind,
         host: this.ctx.host.name,
         source: 'process',
         definedAt: process.at,
         binary: command.binary,
-        settings: parseFlags(command.args),
+        settings: flags,
         mounts: [],
       });
     }

@@ -8,6 +8,7 @@ import type {
   Host,
   KeyFile,
   Kubeconfig,
+  LiveEtcd,
   Manifest,
   NetworkFile,
   Process,
@@ -41,6 +42,8 @@ export class Cluster {
   readonly cniConfigs: CniConfig[] = [];
   readonly routes: Route[] = [];
   readonly networkFiles: NetworkFile[] = [];
+  /** Set when --etcd-endpoints is given. */
+  liveEtcd?: LiveEtcd;
   readonly processes: Process[] = [];
   readonly diagnostics: Diagnostic[] = [];
 

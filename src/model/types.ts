@@ -7,7 +7,7 @@
 export interface SourceLocation {
   /** Host name (the sub-folder of a cluster folder, or the host root's name). */
   host: string;
-  /** Index into Cluster.roots: which scanned PATH the file belongs to. */
+  /** Index into Cluster.roots: which scanned PATH the file belongs to; -1 for a live source, whose `file` is its URL. */
   root: number;
   /** Path relative to that scan root, with forward slashes. */
   file: string;
@@ -25,7 +25,7 @@ export type ComponentKind =
   | 'container-runtime';
 
 /** How a component is run on its host. */
-export type ComponentSource = 'static-pod' | 'systemd' | 'env-file' | 'process';
+export type ComponentSource = 'static-pod' | 'systemd' | 'env-file' | 'process' | 'live';
 
 /** Where a setting came from: a command-line flag, an environment variable or a config file field. */
 export type SettingOrigin = 'flag' | 'env' | 'config-file';
@@ -212,6 +212,33 @@ export interface Route {
   gateway?: string;
   family: 4 | 6;
   at: SourceLocation;
+}
+
+/** One endpoint of a live etcd cluster, as it answered (or did not). */
+export interface LiveEtcdEndpoint {
+  url: string;
+  reachable: boolean;
+  error?: string;
+  healthy?: boolean;
+  version?: string;
+  memberId?: string;
+  leader?: string;
+  at: SourceLocation;
+}
+
+export interface LiveEtcdMember {
+  id: string;
+  name: string;
+  peerUrls: string[];
+  clientUrls: string[];
+}
+
+export interface LiveEtcd {
+  endpoints: LiveEtcdEndpoint[];
+  members: LiveEtcdMember[];
+  at: SourceLocation;
+  /** Why no member list could be read. */
+  error?: string;
 }
 
 /** A systemd-networkd .network file and the interfaces it matches. */

@@ -20,11 +20,20 @@ export function formatJson(result: ScanResult): string {
       level: f.level,
       message: f.message,
       host: f.at.host,
-      root: f.at.root,
+      root: f.at.root < 0 ? null : f.at.root,
       file: f.at.file,
       line: f.at.line ?? null,
       related: f.related.map((r) => ({ host: r.host, root: r.root, file: r.file, line: r.line ?? null, message: r.message ?? null })),
       fingerprint: f.fingerprint,
+    })),
+    components: cluster.components.map((c) => ({
+      host: c.host,
+      kind: c.kind,
+      source: c.source,
+      file: c.definedAt.file,
+      version: c.version ?? null,
+      // Flag values are paths, addresses and switches; secrets live in the files they name.
+      flags: c.settings.map((s) => ({ name: s.name, value: s.value, origin: s.origin, file: s.at.file, line: s.at.line ?? null })),
     })),
     warnings: cluster.diagnostics.map((d) => ({
       level: d.level,

@@ -10,10 +10,9 @@ function baseId(result: ScanResult, root: number): string {
 }
 
 function physicalLocation(result: ScanResult, at: SourceLocation) {
-  return {
-    artifactLocation: { uri: at.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: baseId(result, at.root) },
-    region: { startLine: at.line ?? 1 },
-  };
+  // A live source is located by its URL, an absolute URI.
+  const artifactLocation = at.root < 0 ? { uri: at.file } : { uri: at.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: baseId(result, at.root) };
+  return { artifactLocation, region: { startLine: at.line ?? 1 } };
 }
 
 /** SARIF 2.1.0 with one run; `results` is present even when empty. */

@@ -26,6 +26,7 @@ import etcdPlaintext from './etcd/plaintext-urls.js';
 import etcdNoClientCertAuth from './etcd/no-client-cert-auth.js';
 import etcdWeakToken from './etcd/weak-cluster-token.js';
 import etcdSingleEndpoint from './etcd/single-endpoint.js';
+import etcdUnhealthy from './etcd/unhealthy-member.js';
 import caOutlived from './pki/ca-outlived.js';
 import certExpired from './pki/cert-expired.js';
 import certExpiring from './pki/cert-expiring.js';
@@ -60,6 +61,7 @@ export const RULES: readonly Rule[] = [
   etcdNoClientCertAuth,
   etcdWeakToken,
   etcdSingleEndpoint,
+  etcdUnhealthy,
   apiserverMasterCount,
   apiserverNoEncryption,
   encryptionNoAescbc,

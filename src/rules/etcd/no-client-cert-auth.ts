@@ -9,7 +9,7 @@ export default defineRule({
   fix: 'fix',
   tags: ['etcd', 'security', 'CIS-2.2', 'CIS-2.3', 'CIS-2.5', 'CIS-2.6'],
   check(cluster, _context, report) {
-    for (const etcd of cluster.componentsOf('etcd')) {
+    for (const etcd of cluster.componentsOf('etcd').filter((c) => c.source !== 'live')) { // a live member's flags are not known
       for (const flag of ['client-cert-auth', 'peer-client-cert-auth']) {
         const value = effective(etcd, flag, 'false');
         if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' } });

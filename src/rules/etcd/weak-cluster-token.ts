@@ -14,7 +14,7 @@ export default defineRule({
   tags: ['etcd'],
   check(cluster, _context, report) {
     for (const members of etcdClusters(cluster)) {
-      const weak = byHost(members).filter((m) => !m.tokenSet || m.token === ETCD_DEFAULTS['initial-cluster-token'] || m.token.length < MIN_TOKEN_LENGTH);
+      const weak = byHost(members).filter((m) => m.component.source !== 'live').filter((m) => !m.tokenSet || m.token === ETCD_DEFAULTS['initial-cluster-token'] || m.token.length < MIN_TOKEN_LENGTH);
       if (weak.length === 0) continue;
       const [first, ...others] = weak;
       const why = !first.tokenSet ? `is not set (default: ${ETCD_DEFAULTS['initial-cluster-token']})` : first.token === ETCD_DEFAULTS['initial-cluster-token'] ? 'is the default etcd-cluster' : `is ${first.token.length} characters (under ${MIN_TOKEN_LENGTH})`;

@@ -16,6 +16,8 @@ export function effective(component: Component, name: string, fallback?: string)
 export function effective(component: Component, name: string, fallback?: string): Effective | undefined {
   const written = setting(component, name);
   if (written) return { name, value: written.value, at: written.at, isDefault: false };
+  // A live member's flags are not known: no default can stand for them.
+  if (component.source === 'live') return fallback === undefined ? undefined : { name, value: '', at: component.definedAt, isDefault: true };
   return fallback === undefined ? undefined : { name, value: fallback, at: component.flagsAt ?? component.definedAt, isDefault: true };
 }
 

@@ -1,0 +1,179 @@
+/**
+ * Live etcd: the member list, each member's health, version and leader through etcd's
+ * JSON gateway (/v3/...), and the certificate each endpoint serves. Every member's client
+ * URLs are asked, not only the endpoints given, so a member that does not answer is known
+ * by name. Reachability is recorded, never judged: the rules do that.
+ */
+import fs from 'node:fs';
+import https from 'node:https';
+import http from 'node:http';
+import tls from 'node:tls';
+import { readCertificate } from './pem.js';
+import type { Cluster } from '../model/cluster.js';
+import type { Component, LiveEtcdEndpoint, LiveEtcdMember, SourceLocation } from '../model/types.js';
+
+export interface EtcdSourceOptions {
+  endpoints: string[];
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  /** Per request, in milliseconds. */
+  timeoutMs?: number;
+}
+
+interface TlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+/** Where a live finding points: the endpoint's URL (SARIF gets it as an absolute URI). */
+export function liveAt(host: string, url: string): SourceLocation {
+  return { host, root: -1, file: url, line: 1 };
+}
+
+function request(url: string, method: 'GET' | 'POST', files: TlsFiles, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const body = method === 'POST' ? '{}' : undefined;
+    const options: https.RequestOptions = {
+      method,
+      timeout: timeoutMs,
+      headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      ...(target.protocol === 'https:' ? { ca: files.ca, cert: files.cert, key: files.key } : {}),
+    };
+    const client = target.protocol === 'https:' ? https : http;
+    const req = client.request(target, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 500) >= 400) return reject(new Error(`HTTP ${res.statusCode}`));
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error('answer is not JSON'));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+function servedCertificate(url: string, files: TlsFiles, timeoutMs: number): Promise<Buffer | undefined> {
+  const target = new URL(url);
+  if (target.protocol !== 'https:') return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: target.hostname.replace(/^\[|\]$/g, ''), port: Number(target.port || 2379), ca: files.ca, cert: files.cert, key: files.key, rejectUnauthorized: false, timeout: timeoutMs }, () => {
+      const peer = socket.getPeerCertificate(false);
+      socket.end();
+      resolve(peer?.raw);
+    });
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.on('error', () => resolve(undefined));
+  });
+}
+
+function reason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code ? `${e.code}${e.message && !e.message.includes(e.code) ? ` (${e.message})` : ''}` : e.message;
+}
+
+async function probe(url: string, files: TlsFiles, timeoutMs: number): Promise<Omit<LiveEtcdEndpoint, 'at'>> {
+  try {
+    const health = (await request(`${url}/health`, 'GET', files, timeoutMs)) as { health?: string | boolean };
+    const version = (await request(`${url}/version`, 'GET', files, timeoutMs)) as { etcdserver?: string };
+    const status = (await request(`${url}/v3/maintenance/status`, 'POST', files, timeoutMs)) as { header?: { member_id?: string }; leader?: string };
+    return {
+      url,
+      reachable: true,
+      healthy: health.health === true || health.health === 'true',
+      ...(version.etcdserver ? { version: version.etcdserver } : {}),
+      ...(status.header?.member_id ? { memberId: status.header.member_id } : {}),
+      ...(status.leader ? { leader: status.leader } : {}),
+    };
+  } catch (error) {
+    return { url, reachable: false, error: reason(error) };
+  }
+}
+
+function readFiles(options: EtcdSourceOptions, cluster: Cluster): TlsFiles | undefined {
+  const files: TlsFiles = {};
+  for (const [name, file] of [['ca', options.cacert], ['cert', options.cert], ['key', options.key]] as const) {
+    if (!file) continue;
+    try {
+      files[name] = fs.readFileSync(file);
+    } catch (error) {
+      cluster.diagnostics.push({ level: 'error', message: `--etcd-${name === 'ca' ? 'cacert' : name} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      return undefined;
+    }
+  }
+  return files;
+}
+
+/** A member as an etcd component: only what the live cluster tells (its flags are not known). */
+function memberComponent(member: LiveEtcdMember, all: LiveEtcdMember[], at: SourceLocation): Component {
+  const setting = (name: string, value: string) => ({ name, value, origin: 'flag' as const, at });
+  return {
+    kind: 'etcd',
+    host: member.name,
+    source: 'live',
+    definedAt: at,
+    binary: 'etcd',
+    settings: [
+      setting('name', member.name),
+      setting('initial-cluster', all.flatMap((m) => m.peerUrls.map((u) => `${m.name}=${u}`)).join(',')),
+      setting('initial-advertise-peer-urls', member.peerUrls.join(',')),
+      ...(member.clientUrls.length ? [setting('advertise-client-urls', member.clientUrls.join(','))] : []),
+      setting('initial-cluster-state', 'existing'),
+    ],
+    mounts: [],
+  };
+}
+
+/** Reads a live etcd cluster into the model. */
+export async function collectLiveEtcd(cluster: Cluster, options: EtcdSourceOptions): Promise<void> {
+  const files = readFiles(options, cluster);
+  if (!files) return;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const at = liveAt('etcd', options.endpoints[0]);
+  let members: LiveEtcdMember[] = [];
+  let listError: string | undefined;
+  for (const endpoint of options.endpoints) {
+    try {
+      const answer = (await request(`${endpoint}/v3/cluster/member/list`, 'POST', files, timeoutMs)) as { members?: Array<{ ID?: string; name?: string; peerURLs?: string[]; clientURLs?: string[] }> };
+      members = (answer.members ?? []).map((m) => ({ id: String(m.ID ?? ''), name: m.name ?? '', peerUrls: m.peerURLs ?? [], clientUrls: m.clientURLs ?? [] }));
+      break;
+    } catch (error) {
+      listError = reason(error);
+    }
+  }
+  // Every member's own client URLs are asked too: one that does not answer is known by name.
+  const urls = [...new Set([...options.endpoints, ...members.flatMap((m) => m.clientUrls)])];
+  const endpoints: LiveEtcdEndpoint[] = await Promise.all(
+    urls.map(async (url) => {
+      const member = members.find((m) => m.clientUrls.includes(url));
+      return { ...(await probe(url, files, timeoutMs)), at: liveAt(member?.name ?? 'etcd', url) };
+    }),
+  );
+  cluster.liveEtcd = { endpoints, members, at, ...(members.length === 0 && listError ? { error: listError } : {}) };
+  for (const member of members) {
+    const memberAt = liveAt(member.name, member.clientUrls[0] ?? member.peerUrls[0] ?? at.file);
+    cluster.components.push(memberComponent(member, members, memberAt));
+  }
+  for (const endpoint of endpoints.filter((e) => e.reachable)) {
+    const der = await servedCertificate(endpoint.url, files, timeoutMs);
+    if (!der) continue;
+    try {
+      cluster.certificates.push(readCertificate(der, endpoint.at, endpoint.url, 0));
+    } catch {
+      cluster.diagnostics.push({ level: 'warning', at: endpoint.at, message: 'served certificate cannot be parsed' });
+    }
+  }
+}
