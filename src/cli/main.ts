@@ -30,6 +30,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h)', '30d')
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .option('--host-root <dir>', "a node's root file system mounted here (a pod with the host at /host), read as a live node", collectRepeatable, [])
     .option('--etcd-endpoints <urls>', 'live etcd: client URLs, comma-separated', collectRepeatable, [])
     .option('--etcd-cacert <file>', 'live etcd: the CA to verify it with')
     .option('--etcd-cert <file>', 'live etcd: the client certificate')
@@ -49,6 +50,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             rule: opts.rule as string[],
             disable: opts.disable as string[],
             etcdEndpoints: opts.etcdEndpoints as string[],
+            hostRoots: opts.hostRoot as string[],
             ...(opts.etcdCacert ? { etcdCacert: opts.etcdCacert as string } : {}),
             ...(opts.etcdCert ? { etcdCert: opts.etcdCert as string } : {}),
             ...(opts.etcdKey ? { etcdKey: opts.etcdKey as string } : {}),
@@ -83,6 +85,22 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
           version,
         ),
       );
+    });
+
+  program
+    .command('collect')
+    .description('write a snapshot of this node (or of --host-root) in the host-root layout, for a cluster folder')
+    .requiredOption('-o, --output <dir>', 'where the snapshot goes: DIR/<node name>/…')
+    .option('--host-root <dir>', "the node's root file system, when it is mounted elsewhere", '/')
+    .option('--include-keys', 'copy private keys, tokens and encryption keys as they are (by default: their public half, or masked)', false)
+    .action(async (opts: Record<string, unknown>) => {
+      const { collect } = await import('../collectors/index.js');
+      const { writeSnapshot } = await import('../snapshot/write.js');
+      const cluster = collect([], [opts.hostRoot as string]);
+      for (const d of cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
+      for (const r of writeSnapshot(cluster, { output: opts.output as string, includeKeys: opts.includeKeys === true })) {
+        process.stdout.write(`${r.host}: ${r.files} files written to ${r.folder}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);
+      }
     });
 
   program

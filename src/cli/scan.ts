@@ -13,6 +13,8 @@ import { UsageError } from './errors.js';
 export type Format = 'text' | 'json' | 'sarif';
 
 export interface LiveOptions {
+  /** Nodes' root file systems mounted elsewhere, read as live nodes. */
+  hostRoots?: string[];
   etcdEndpoints?: string[];
   etcdCacert?: string;
   etcdCert?: string;
@@ -43,8 +45,8 @@ export function selectRules(only: string[], disabled: string[]): Rule[] {
 
 export async function scan(paths: string[], options: ScanOptions, toolVersion: string): Promise<ScanResult> {
   const rules = selectRules(options.rule, options.disable);
-  if (paths.length === 0 && !options.etcdEndpoints?.length) throw new UsageError('nothing to scan: give a PATH, or --etcd-endpoints');
-  const cluster = collect(paths);
+  if (paths.length === 0 && !options.etcdEndpoints?.length && !options.hostRoots?.length) throw new UsageError('nothing to scan: give a PATH, --host-root or --etcd-endpoints');
+  const cluster = collect(paths, options.hostRoots ?? []);
   if (options.etcdEndpoints?.length) {
     // Loaded only when asked for: a folder scan does not pay for live sources.
     const { collectLiveEtcd } = await import('../collectors/live-etcd.js');

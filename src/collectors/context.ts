@@ -54,7 +54,9 @@ export class HostContext {
   /** Reads a file's bytes; undefined (with a warning unless it is simply absent) when it cannot be read. */
   readBytes(hostPath: string): { data: Buffer; stat: fs.Stats } | undefined {
     try {
-      return this.fs.readFile(hostPath);
+      const read = this.fs.readFile(hostPath);
+      if (read) (this.host.filesRead ??= new Set()).add(hostPath);
+      return read;
     } catch (error) {
       if (error instanceof HostPathError) this.warn(hostPath, error.message);
       else this.warn(hostPath, 'cannot be read');

@@ -32,8 +32,8 @@ function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot 
   const file = path.join(hostRoot, SNAPSHOT_MANIFEST);
   if (!fs.existsSync(file)) return undefined;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { modes?: Record<string, string | number>; versions?: Record<string, string> };
-    const snapshot: Snapshot = { versions: {} };
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { publicHalves?: string[]; modes?: Record<string, string | number>; versions?: Record<string, string> };
+    const snapshot: Snapshot = { versions: {}, ...(parsed.publicHalves ? { publicHalves: new Set(parsed.publicHalves) } : {}) };
     if (parsed.modes) {
       snapshot.modes = new Map(Object.entries(parsed.modes).map(([hostPath, mode]) => [hostPath, typeof mode === 'number' ? mode : parseInt(mode, 8)]));
     }
@@ -49,11 +49,12 @@ function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot 
   }
 }
 
-function liveHostName(): string {
+/** The name of the node whose root file system this is. */
+function hostNameIn(root: string): string {
   try {
-    return fs.readFileSync('/etc/hostname', 'utf8').trim() || os.hostname();
+    return fs.readFileSync(path.join(root, 'etc/hostname'), 'utf8').trim() || os.hostname();
   } catch {
-    return os.hostname();
+    return root === '/' ? os.hostname() : path.basename(root);
   }
 }
 
@@ -69,8 +70,16 @@ function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean):
  * sub-folder) or anything else (manifests, certificates). Throws InputError only when a
  * PATH cannot be read at all.
  */
-export function collect(paths: string[]): Cluster {
+export function collect(paths: string[], hostRoots: string[] = []): Cluster {
   const cluster = new Cluster();
+  // A node's root file system mounted elsewhere (a pod with the host at /host) is read as a live node.
+  for (const given of hostRoots) {
+    const absolute = path.resolve(given);
+    if (!isDirectory(absolute)) throw new InputError(`${given}: no such folder`);
+    const root = cluster.roots.length;
+    cluster.roots.push({ path: absolute, given });
+    addHost(cluster, { name: hostNameIn(absolute), root, prefix: '', modes: 'filesystem', live: true }, absolute, true);
+  }
   for (const given of paths) {
     const absolute = path.resolve(given);
     let stat: fs.Stats;
@@ -89,7 +98,7 @@ export function collect(paths: string[]): Cluster {
     }
     cluster.roots.push({ path: absolute, given });
     if (live) {
-      addHost(cluster, { name: liveHostName(), root, prefix: '', modes: 'filesystem' }, absolute, true);
+      addHost(cluster, { name: hostNameIn(absolute), root, prefix: '', modes: 'filesystem', live: true }, absolute, true);
     } else if (isHostRoot(absolute)) {
       addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem' }, absolute, false);
     } else {

@@ -45,12 +45,15 @@ export function readPemText(
     }
     try {
       const publicKey = readKeyBlock(block, format);
+      // In a snapshot taken without keys, a public key stands where the private key was.
+      const standIn = format === 'public' && (ctx.snapshot?.publicHalves?.has(hostPath.split('#')[0]) ?? false);
       ctx.cluster.keys.push({
         host: ctx.host.name,
         hostPath,
         at,
         format,
-        isPrivate: format !== 'public',
+        isPrivate: format !== 'public' || standIn,
+        ...(standIn ? { publicHalfOnly: true } : {}),
         ...(publicKey ? { publicKey } : {}),
         ...(mode !== undefined ? { mode } : {}),
         ...(embeddedIn ? { embeddedIn } : {}),

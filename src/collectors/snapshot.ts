@@ -5,6 +5,8 @@ export const SNAPSHOT_MANIFEST = '.kaudit-snapshot.json';
 
 /** What a snapshot manifest records: file modes, and component versions (`kubelet --version`). */
 export interface Snapshot {
+  /** Files where `kaudit collect` replaced private keys by their public halves. */
+  publicHalves?: Set<string>;
   modes?: Map<string, number>;
   versions: Partial<Record<ComponentKind, string>>;
 }

@@ -128,6 +128,8 @@ export interface KeyFile {
   publicKey?: PublicKeyInfo;
   mode?: number;
   embeddedIn?: 'kubeconfig';
+  /** The public half that `kaudit collect` left in place of a private key: it stands for it. */
+  publicHalfOnly?: boolean;
 }
 
 export type FilePurpose = 'cert' | 'key' | 'ca' | 'kubeconfig' | 'config';
@@ -273,6 +275,10 @@ export interface Host {
   modes: 'filesystem' | 'snapshot' | 'unknown';
   /** True for loose manifest folders (not a host root). */
   loose?: boolean;
+  /** A running node (`/`, or --host-root): only the folders Kubernetes uses are read. */
+  live?: boolean;
+  /** Every host path the collectors read (for `kaudit collect`). */
+  filesRead?: Set<string>;
 }
 
 export interface ScanRoot {
