@@ -31,12 +31,16 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--host-root <dir>', "a node's root file system mounted here (a pod with the host at /host), read as a live node", collectRepeatable, [])
+    .option('--kubeconfig <file>', 'live Kubernetes API: the kubeconfig to reach it with')
+    .option('--context <name>', 'live Kubernetes API: the kubeconfig context')
+    .option('--in-cluster', 'live Kubernetes API: the service account of the pod kaudit runs in', false)
+    .option('--request-timeout <duration>', 'live sources: the time one request may take (10s, 500ms)', '10s')
     .option('--etcd-endpoints <urls>', 'live etcd: client URLs, comma-separated', collectRepeatable, [])
     .option('--etcd-cacert <file>', 'live etcd: the CA to verify it with')
     .option('--etcd-cert <file>', 'live etcd: the client certificate')
     .option('--etcd-key <file>', 'live etcd: the client key')
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      const { parseNow, parseWindow } = await import('./options.js');
+      const { parseNow, parseTimeout, parseWindow } = await import('./options.js');
       const { runScan } = await import('./scan.js');
       setExit(
         await runScan(
@@ -51,6 +55,10 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             disable: opts.disable as string[],
             etcdEndpoints: opts.etcdEndpoints as string[],
             hostRoots: opts.hostRoot as string[],
+            ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig as string } : {}),
+            ...(opts.context ? { context: opts.context as string } : {}),
+            inCluster: opts.inCluster === true,
+            requestTimeoutMs: parseTimeout(opts.requestTimeout as string),
             ...(opts.etcdCacert ? { etcdCacert: opts.etcdCacert as string } : {}),
             ...(opts.etcdCert ? { etcdCert: opts.etcdCert as string } : {}),
             ...(opts.etcdKey ? { etcdKey: opts.etcdKey as string } : {}),
@@ -135,4 +143,9 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+const status = await main();
+// A live source that never answered may still hold a socket open: do not wait for it, but
+// let the report reach a pipe first.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+process.exit(status);

@@ -13,6 +13,10 @@ import { UsageError } from './errors.js';
 export type Format = 'text' | 'json' | 'sarif';
 
 export interface LiveOptions {
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+  requestTimeoutMs?: number;
   /** Nodes' root file systems mounted elsewhere, read as live nodes. */
   hostRoots?: string[];
   etcdEndpoints?: string[];
@@ -45,8 +49,22 @@ export function selectRules(only: string[], disabled: string[]): Rule[] {
 
 export async function scan(paths: string[], options: ScanOptions, toolVersion: string): Promise<ScanResult> {
   const rules = selectRules(options.rule, options.disable);
-  if (paths.length === 0 && !options.etcdEndpoints?.length && !options.hostRoots?.length) throw new UsageError('nothing to scan: give a PATH, --host-root or --etcd-endpoints');
+  const kube = options.kubeconfig !== undefined || options.inCluster === true;
+  if (paths.length === 0 && !options.etcdEndpoints?.length && !options.hostRoots?.length && !kube) {
+    throw new UsageError('nothing to scan: give a PATH, --host-root, --kubeconfig (or --in-cluster) or --etcd-endpoints');
+  }
   const cluster = collect(paths, options.hostRoots ?? []);
+  const progress = process.stderr.isTTY ? (what: string) => process.stderr.write(`\r\u001b[Kreading ${what}…`) : undefined;
+  if (kube) {
+    // Loaded only when asked for: the client takes a moment to load, a folder scan does not pay for it.
+    const { collectLiveKube } = await import('../collectors/live-kube.js');
+    await collectLiveKube(cluster, {
+      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.context ? { context: options.context } : {}),
+      ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+      ...(progress ? { onProgress: progress } : {}),
+    });
+  }
   if (options.etcdEndpoints?.length) {
     // Loaded only when asked for: a folder scan does not pay for live sources.
     const { collectLiveEtcd } = await import('../collectors/live-etcd.js');
@@ -55,8 +73,10 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
       ...(options.etcdCacert ? { cacert: options.etcdCacert } : {}),
       ...(options.etcdCert ? { cert: options.etcdCert } : {}),
       ...(options.etcdKey ? { key: options.etcdKey } : {}),
+      ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
     });
   }
+  if (progress && (kube || options.etcdEndpoints?.length)) process.stderr.write('\r\u001b[K');
   const findings = runRules(cluster, rules, { now: options.now, expiryWindowDays: options.expiryWindowDays });
   return { cluster, findings, rules, now: options.now, toolVersion };
 }

@@ -9,6 +9,8 @@ import type {
   KeyFile,
   Kubeconfig,
   LiveEtcd,
+  LiveKube,
+  SourceError,
   Manifest,
   NetworkFile,
   Process,
@@ -44,6 +46,10 @@ export class Cluster {
   readonly networkFiles: NetworkFile[] = [];
   /** Set when --etcd-endpoints is given. */
   liveEtcd?: LiveEtcd;
+  /** What the Kubernetes API told beyond components (set when --kubeconfig or in-cluster). */
+  liveKube?: LiveKube;
+  /** Live sources that could not be read (401, 403, unreachable, a timeout). */
+  readonly sourceErrors: SourceError[] = [];
   readonly processes: Process[] = [];
   readonly diagnostics: Diagnostic[] = [];
 

@@ -243,6 +243,25 @@ export interface LiveEtcd {
   error?: string;
 }
 
+export interface LiveKube {
+  /** The API server's URL. */
+  server: string;
+  nodes: number;
+  pods: number;
+  /** Scheduler names the pods ask for, with one pod (namespace/name) as an example. */
+  schedulerNames: Map<string, string>;
+  bootstrapTokens: Array<{ name: string; expiration?: string }>;
+  /** Addresses of the `kubernetes` Service endpoints. */
+  endpoints: string[];
+  workloads: string[];
+}
+
+export interface SourceError {
+  source: 'kubernetes' | 'etcd';
+  message: string;
+  at: SourceLocation;
+}
+
 /** A systemd-networkd .network file and the interfaces it matches. */
 export interface NetworkFile {
   host: string;

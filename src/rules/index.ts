@@ -27,6 +27,7 @@ import etcdNoClientCertAuth from './etcd/no-client-cert-auth.js';
 import etcdWeakToken from './etcd/weak-cluster-token.js';
 import etcdSingleEndpoint from './etcd/single-endpoint.js';
 import etcdUnhealthy from './etcd/unhealthy-member.js';
+import sourceUnreadable from './source/unreadable.js';
 import caOutlived from './pki/ca-outlived.js';
 import certExpired from './pki/cert-expired.js';
 import certExpiring from './pki/cert-expiring.js';
@@ -82,6 +83,7 @@ export const RULES: readonly Rule[] = [
   networkCidr,
   upgradeSkew,
   upgradeRemovedFlag,
+  sourceUnreadable,
 ];
 
 export function ruleById(id: string): Rule | undefined {

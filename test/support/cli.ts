@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import path from 'node:path';
 
 export const CLI = path.resolve('dist/cli/main.js');
@@ -16,4 +16,20 @@ export function kaudit(args: string[], options: SpawnSyncOptions & { asUser?: nu
   const argv = asUser === undefined ? [CLI, ...args] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, CLI, ...args];
   const result = spawnSync(command, argv, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...spawnOptions });
   return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Runs kaudit without blocking this process (a server of the test must keep answering). */
+export function kauditAsync(args: string[], options: { timeout?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = options.timeout ? setTimeout(() => child.kill('SIGKILL'), options.timeout) : undefined;
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

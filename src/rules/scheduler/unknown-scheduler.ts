@@ -66,6 +66,15 @@ export default defineRule({
   tags: ['scheduling', 'availability'],
   check(cluster, _context, report) {
     const served = servedSchedulers(cluster);
+    for (const [name, example] of cluster.liveKube?.schedulerNames ?? []) {
+      if (served.has(name)) continue;
+      report({
+        message: `pods ask for schedulerName ${name} (${example}, for one), which no scheduler serves (known: ${[...served].sort().join(', ')}): they stay Pending`,
+        at: { host: 'kubernetes', root: -1, file: `${cluster.liveKube!.server.replace(/\/$/, '')}/api/v1/pods?schedulerName=${encodeURIComponent(name)}`, line: 1 },
+        key: `live:${name}`,
+        fix: { kind: 'plan', steps: [{ title: `Deploy the scheduler ${name}, or set the pods' schedulerName to one that runs`, commands: [`kubectl get pods -A -o jsonpath='{range .items[?(@.spec.schedulerName=="${name}")]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'`] }] },
+      });
+    }
     for (const manifest of cluster.manifests) {
       const scheduler = schedulerNameOf(manifest);
       if (!scheduler || served.has(scheduler.name)) continue;
