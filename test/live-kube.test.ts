@@ -59,3 +59,38 @@ describe('the Kubernetes API through @kubernetes/client-node, against a local st
     expect(report.findings[0].message).toMatch(/cannot be used/);
   });
 });
+
+describe('in-cluster configuration', () => {
+  it("reads the API with the pod's service account token", async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { Cluster } = await import('../src/model/cluster.js');
+    const { collectLiveKube } = await import('../src/collectors/live-kube.js');
+    const api = await startStandIn({ nodes: 3, pods: 5, token: 'service-account-token-123' });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-sa-'));
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    try {
+      const sa = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+      fs.mkdirSync(sa, { recursive: true });
+      fs.writeFileSync(path.join(sa, 'token'), 'service-account-token-123');
+      fs.writeFileSync(path.join(sa, 'ca.crt'), api.caPem);
+      fs.writeFileSync(path.join(sa, 'namespace'), 'kaudit');
+      process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+      process.env.KUBERNETES_SERVICE_PORT = new URL(api.url).port;
+      const cluster = new Cluster();
+      await collectLiveKube(cluster, { serviceAccountRoot: root, timeoutMs: 5000 });
+      expect(cluster.sourceErrors).toEqual([]);
+      expect(cluster.componentsOf('kube-apiserver')).toHaveLength(3);
+      expect(cluster.liveKube?.nodes).toBe(3);
+      expect(cluster.liveKube?.endpoints).toEqual(['10.0.0.11', '10.0.0.12', '10.0.0.13']);
+    } finally {
+      process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      process.env.KUBERNETES_SERVICE_PORT = saved.port;
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      fs.rmSync(root, { recursive: true, force: true });
+      await api.close();
+    }
+  });
+});

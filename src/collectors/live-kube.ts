@@ -19,6 +19,8 @@ export interface KubeSourceOptions {
   /** Per request, in milliseconds. */
   timeoutMs?: number;
   pageSize?: number;
+  /** In-cluster: where the pod's service account is mounted (its root; by default /). */
+  serviceAccountRoot?: string;
   onProgress?: (what: string) => void;
 }
 
@@ -113,7 +115,7 @@ export async function collectLiveKube(cluster: Cluster, options: KubeSourceOptio
   const kc = new k8s.KubeConfig();
   try {
     if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromCluster();
+    else kc.loadFromCluster(options.serviceAccountRoot ?? '');
     if (options.context) kc.setCurrentContext(options.context);
   } catch (error) {
     cluster.sourceErrors.push({ source: 'kubernetes', message: `${options.kubeconfig ?? 'in-cluster config'} cannot be used: ${(error as Error).message.split('\n')[0]}`, at: liveAt('kubernetes', options.kubeconfig ?? 'in-cluster') });

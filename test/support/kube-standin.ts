@@ -22,6 +22,8 @@ export interface StandInOptions {
   /** Delay of the deployments list, in ms. */
   slowDeploymentsMs?: number;
   forbidSecrets?: boolean;
+  /** A service-account token the stand-in accepts (in-cluster config). */
+  token?: string;
 }
 
 export interface StandIn {
@@ -30,6 +32,8 @@ export interface StandIn {
   /** A kubeconfig whose client certificate the stand-in does not trust. */
   strangerKubeconfig: string;
   requests: string[];
+  /** The CA that signed the stand-in's serving certificate. */
+  caPem: string;
   close(): Promise<void>;
 }
 
@@ -81,7 +85,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (!(req.socket as import('node:tls').TLSSocket).authorized) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const bearer = options.token && req.headers.authorization === `Bearer ${options.token}`;
+    if (!(req.socket as import('node:tls').TLSSocket).authorized && !bearer) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const q = url.searchParams;
     switch (url.pathname) {
       case '/api/v1/namespaces/kube-system/pods':
@@ -125,6 +130,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     kubeconfig: file('kubeconfig', kubeconfig(url, ca, client)),
     strangerKubeconfig: file('stranger.kubeconfig', kubeconfig(url, ca, stranger)),
     requests,
+    caPem: ca.certPem,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
