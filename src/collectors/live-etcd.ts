@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
-import tls from 'node:tls';
+import { servedCertificate } from './tls-peer.js';
 import { readCertificate } from './pem.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Component, LiveEtcdEndpoint, LiveEtcdMember, SourceLocation } from '../model/types.js';
@@ -60,23 +60,6 @@ function request(url: string, method: 'GET' | 'POST', files: TlsFiles, timeoutMs
     req.on('error', reject);
     if (body) req.write(body);
     req.end();
-  });
-}
-
-function servedCertificate(url: string, files: TlsFiles, timeoutMs: number): Promise<Buffer | undefined> {
-  const target = new URL(url);
-  if (target.protocol !== 'https:') return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const socket = tls.connect({ host: target.hostname.replace(/^\[|\]$/g, ''), port: Number(target.port || 2379), ca: files.ca, cert: files.cert, key: files.key, rejectUnauthorized: false, timeout: timeoutMs }, () => {
-      const peer = socket.getPeerCertificate(false);
-      socket.end();
-      resolve(peer?.raw);
-    });
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(undefined);
-    });
-    socket.on('error', () => resolve(undefined));
   });
 }
 
@@ -168,7 +151,7 @@ export async function collectLiveEtcd(cluster: Cluster, options: EtcdSourceOptio
     cluster.components.push(memberComponent(member, members, memberAt));
   }
   for (const endpoint of endpoints.filter((e) => e.reachable)) {
-    const der = await servedCertificate(endpoint.url, files, timeoutMs);
+    const der = await servedCertificate(endpoint.url, files, timeoutMs, 2379);
     if (!der) continue;
     try {
       cluster.certificates.push(readCertificate(der, endpoint.at, endpoint.url, 0));

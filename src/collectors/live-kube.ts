@@ -5,7 +5,7 @@
  * memory stays flat however large the cluster. Each request has a timeout; a 401, a 403 or
  * an unreachable API becomes a source error, and the rest of the scan goes on.
  */
-import tls from 'node:tls';
+import { servedCertificate } from './tls-peer.js';
 import { identifyCommand, parseFlags } from './args.js';
 import { liveAt } from './live-etcd.js';
 import { readCertificate } from './pem.js';
@@ -94,22 +94,6 @@ function podComponent(pod: import('@kubernetes/client-node').V1Pod, at: SourceLo
   return component;
 }
 
-function servedCertificate(server: string, options: tls.ConnectionOptions, timeoutMs: number): Promise<Buffer | undefined> {
-  const url = new URL(server);
-  return new Promise((resolve) => {
-    const socket = tls.connect({ ...options, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443), rejectUnauthorized: false, timeout: timeoutMs }, () => {
-      const peer = socket.getPeerCertificate(false);
-      socket.end();
-      resolve(peer?.raw);
-    });
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(undefined);
-    });
-    socket.on('error', () => resolve(undefined));
-  });
-}
-
 export async function collectLiveKube(cluster: Cluster, options: KubeSourceOptions): Promise<void> {
   const k8s: ClientNode = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
@@ -195,7 +179,7 @@ export async function collectLiveKube(cluster: Cluster, options: KubeSourceOptio
   });
   await step('the serving certificate', '/', async () => {
     const user = kc.getCurrentUser();
-    const der = await servedCertificate(server, { ...(user?.certData ? { cert: Buffer.from(user.certData, 'base64') } : {}), ...(user?.keyData ? { key: Buffer.from(user.keyData, 'base64') } : {}) }, timeoutMs);
+    const der = await servedCertificate(server, { ...(user?.certData ? { cert: Buffer.from(user.certData, 'base64') } : {}), ...(user?.keyData ? { key: Buffer.from(user.keyData, 'base64') } : {}) }, timeoutMs, 443);
     if (der) cluster.certificates.push(readCertificate(der, at('/'), server, 0));
   });
 }

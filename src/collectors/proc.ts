@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { HostContext } from './context.js';
 import type { Process, Route } from '../model/types.js';
+import { formatAddress } from '../util/net.js';
 
 /** Running processes from proc/<pid>/cmdline (NUL-separated argv), live or in a snapshot. */
 export function readProcesses(ctx: HostContext): Process[] {
@@ -43,20 +44,9 @@ function prefixLength(maskHex: string): number {
   return bits;
 }
 
-/** 32 hex digits → RFC 5952 text (longest run of zero groups shortened to ::). */
+/** 32 hex digits (the kernel's order) → RFC 5952 text. */
 function ipv6FromHex(hex: string): string {
-  const groups = hex.match(/.{4}/g)!.map((g) => parseInt(g, 16));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < groups.length; ) {
-    let j = i;
-    while (j < groups.length && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const text = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return text.join(':');
-  return `${text.slice(0, bestStart).join(':')}::${text.slice(bestStart + bestLength).join(':')}`;
+  return formatAddress({ family: 6, value: BigInt(`0x${hex}`) });
 }
 
 /** Routes from proc/net/route and proc/net/ipv6_route. */
