@@ -10,7 +10,7 @@ interface Report {
 describe('the Kubernetes API through @kubernetes/client-node, against a local stand-in', () => {
   let api: StandIn;
   beforeAll(async () => {
-    api = await startStandIn({ nodes: 1200, pods: 2600, lastKubeletVersion: 'v1.30.1', slowDeploymentsMs: 3000, forbidSecrets: true });
+    api = await startStandIn({ nodes: 1200, pods: 2600, lastKubeletVersion: 'v1.30.1', slowDeploymentsMs: 3000, forbidSecrets: true, staleEndpoints: ['10.0.0.14'] });
   });
   afterAll(() => api?.close());
 
@@ -36,6 +36,7 @@ describe('the Kubernetes API through @kubernetes/client-node, against a local st
     const found = (rule: string) => report.findings.filter((f) => f.ruleId === rule);
     expect(found('auth/anonymous-auth').map((f) => f.host).sort()).toEqual(['cp-1', 'cp-2', 'cp-3']);
     expect(found('upgrade/version-skew').map((f) => f.message)).toEqual(['kubelet 1.30.1 on node-1199 is newer than kube-apiserver 1.29.3 on cp-1']);
+    expect(found('apiserver/master-count-reconciler').map((f) => f.message)).toEqual(['the kubernetes Service endpoints list 10.0.0.14, which no running kube-apiserver advertises: clients are sent to an apiserver that is gone']);
     expect(found('scheduler/unknown-scheduler')[0].message).toMatch(/^pods ask for schedulerName gpu-scheduler \(team-7\/app-7, for one\)/);
     const unreadable = found('source/unreadable').map((f) => f.message).sort();
     expect(unreadable).toEqual([

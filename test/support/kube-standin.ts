@@ -24,6 +24,8 @@ export interface StandInOptions {
   forbidSecrets?: boolean;
   /** A service-account token the stand-in accepts (in-cluster config). */
   token?: string;
+  /** Addresses the `kubernetes` endpoints list besides the control planes' (a stale apiserver). */
+  staleEndpoints?: string[];
 }
 
 export interface StandIn {
@@ -112,7 +114,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         if (options.forbidSecrets) return send(403, status(403, 'Forbidden', 'secrets is forbidden: User "kubernetes-admin" cannot list resource "secrets" in API group "" in the namespace "kube-system"'));
         return send(200, { kind: 'SecretList', apiVersion: 'v1', metadata: {}, items: [] });
       case '/api/v1/namespaces/default/endpoints/kubernetes':
-        return send(200, { kind: 'Endpoints', apiVersion: 'v1', metadata: { name: 'kubernetes', namespace: 'default' }, subsets: [{ addresses: DEFAULT_SPEC.controlPlanes.map((n) => ({ ip: n.ip })), ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] });
+        return send(200, { kind: 'Endpoints', apiVersion: 'v1', metadata: { name: 'kubernetes', namespace: 'default' }, subsets: [{ addresses: [...DEFAULT_SPEC.controlPlanes.map((n) => n.ip), ...(options.staleEndpoints ?? [])].map((ip) => ({ ip })), ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] });
       default:
         return send(404, status(404, 'NotFound', `${url.pathname} not found`));
     }
