@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { HELP_BASE_URL, docPath } from '../rules/index.js';
 import type { SourceLocation } from '../model/types.js';
 import type { ScanResult } from './result.js';
+import type { Rule } from '../rules/rule.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -14,6 +16,21 @@ function physicalLocation(result: ScanResult, at: SourceLocation) {
   const artifactLocation = at.root < 0 ? { uri: at.file } : { uri: at.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: baseId(result, at.root) };
   return { artifactLocation, region: { startLine: at.line ?? 1 } };
 }
+
+/** The rule's documentation page, for SARIF `help` (GitHub code scanning shows it). */
+function helpOf(rule: Rule): { text: string; markdown: string } {
+  let markdown: string;
+  try {
+    markdown = fs.readFileSync(new URL(`../../${docPath(rule)}`, import.meta.url), 'utf8');
+  } catch {
+    markdown = `# ${rule.id}\n\n${rule.description}\n`;
+  }
+  const text = markdown.replace(/^#+ /gm, '').replace(/\*\*|`/g, '').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
+  return { text, markdown };
+}
+
+/** GitHub's security-severity scale (0–10) by level: error is high, warning medium, note low. */
+const SECURITY_SEVERITY = { error: '8.0', warning: '5.0', note: '2.0' } as const;
 
 /** SARIF 2.1.0 with one run; `results` is present even when empty. */
 export function formatSarif(result: ScanResult): string {
@@ -42,11 +59,13 @@ export function formatSarif(result: ScanResult): string {
               shortDescription: { text: rule.title },
               fullDescription: { text: rule.description },
               helpUri: `${HELP_BASE_URL}${docPath(rule)}`,
+              help: helpOf(rule),
               defaultConfiguration: { level: rule.level },
-              properties: { tags: rule.tags },
+              properties: { tags: rule.tags, precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.level] },
             })),
           },
         },
+        automationDetails: { id: 'kaudit/scan/' },
         originalUriBaseIds,
         invocations: [
           {

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kaudit, kauditAsync } from '../support/cli.js';
+import { startStandIn, type StandIn } from '../support/kube-standin.js';
+
+const require = createRequire(import.meta.url);
+
+/** Microsoft's SARIF validator with GitHub's rules (what code scanning requires); returns its errors. */
+function validate(file: string): string[] {
+  const tool = path.join(path.dirname(require.resolve('@microsoft/sarif-multitool-linux/package.json')), 'Sarif.Multitool');
+  fs.chmodSync(tool, 0o755); // npm may have skipped the package's own chmod (install scripts off)
+  const out = path.join(path.dirname(file), 'validation.sarif');
+  let text: string;
+  try {
+    text = execFileSync(tool, ['validate', file, '--output', out, '--rule-kind', 'Gh;Sarif', '--log', 'ForceOverwrite'], { encoding: 'utf8', env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  } catch (error) {
+    text = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
+  }
+  return text.split('\n').filter((line) => /: error [A-Z]+\d+/.test(line));
+}
+
+describe("SARIF that GitHub code scanning accepts (Microsoft's validator, GitHub rules)", () => {
+  let dir: string;
+  let api: StandIn;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-sarif-'));
+    api = await startStandIn({ nodes: 5, pods: 20, forbidSecrets: true });
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await api.close();
+  });
+
+  it('for the example cluster: rules with help, no error', () => {
+    const file = path.join(dir, 'example.sarif');
+    kaudit(['scan', 'fixtures/example-cluster', '--now', '2026-12-01', '--format', 'sarif', '--output', file]);
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const rule = log.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'pki/shared-ca');
+    expect(rule.help.markdown).toBe(fs.readFileSync('rules-docs/pki/shared-ca.md', 'utf8'));
+    expect(rule.properties['security-severity']).toBe('5.0');
+    expect(log.runs[0].automationDetails.id).toBe('kaudit/scan/');
+    expect(validate(file)).toEqual([]);
+  }, 120_000);
+
+  it('for findings of live sources, located by their URL', async () => {
+    const file = path.join(dir, 'live.sarif');
+    await kauditAsync(['scan', '--kubeconfig', api.kubeconfig, '--format', 'sarif', '--output', file, '--fail-on', 'none']);
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const unreadable = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'source/unreadable');
+    expect(unreadable.locations[0].physicalLocation.artifactLocation.uri).toBe(`${api.url}/api/v1/namespaces/kube-system/secrets`);
+    expect(validate(file)).toEqual([]);
+  }, 120_000);
+});
