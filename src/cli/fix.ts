@@ -25,7 +25,7 @@ function progressBar(label: string): (done: number, total: number) => void {
 
 /** Runs `kaudit fix`: the dry run (diff, files, plan), or with --write the writes. Returns the exit status. */
 export async function runFix(paths: string[], options: FixCommandOptions, toolVersion: string): Promise<number> {
-  const scanOptions: ScanOptions = { format: 'text', failOn: 'none', now: options.now, expiryWindowDays: options.expiryWindowDays, rule: options.rule, disable: [] };
+  const scanOptions: ScanOptions = { formats: ['text'], outputs: [], failOn: 'none', now: options.now, expiryWindowDays: options.expiryWindowDays, rule: options.rule, disable: [] };
   const result = await scan(paths, scanOptions, toolVersion);
   for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
   const progress = process.stderr.isTTY ? progressBar('working out fixes') : undefined;

@@ -23,8 +23,8 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .command('scan')
     .description('scan host roots, cluster folders or manifests, and report findings')
     .argument('[path...]', 'a host root, a cluster folder (one host root per sub-folder), or manifests')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-f, --format <format>', 'output format: text, json, sarif, junit (repeatable, paired in order with --output)', collectRepeatable, [])
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (repeatable)', collectRepeatable, [])
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--now <date>', 'the date to judge certificate validity at (ISO 8601)')
     .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h)', '30d')
@@ -41,13 +41,12 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--etcd-key <file>', 'live etcd: the client key')
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const { parseNow, parseTimeout, parseWindow } = await import('./options.js');
-      const { runScan } = await import('./scan.js');
+      const { pairReports, runScan } = await import('./scan.js');
       setExit(
         await runScan(
           paths,
           {
-            format: opts.format as 'text' | 'json' | 'sarif',
-            ...(opts.output ? { output: opts.output as string } : {}),
+            ...pairReports(opts.format as string[], opts.output as string[]),
             failOn: opts.failOn as 'error',
             now: opts.now ? parseNow(opts.now as string) : new Date(),
             expiryWindowDays: parseWindow(opts.expiryWindow as string),
@@ -115,9 +114,10 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .command('rules')
     .description('list the rules, or print the documentation of one')
     .argument('[id]', 'a rule ID, e.g. pki/cert-expired')
-    .action(async (id: string | undefined) => {
+    .addOption(new Option('--format <format>', 'the list as text, or as the markdown index of rules-docs/').choices(['text', 'markdown']).default('text'))
+    .action(async (id: string | undefined, opts: { format: 'text' | 'markdown' }) => {
       const { runRulesCommand } = await import('./rules-command.js');
-      setExit(runRulesCommand(id));
+      setExit(runRulesCommand(id, opts.format));
     });
   return program;
 }

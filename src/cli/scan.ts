@@ -6,11 +6,13 @@ import { formatJson } from '../reporters/json.js';
 import type { ScanResult } from '../reporters/result.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatText } from '../reporters/text.js';
+import { formatJunit } from '../reporters/junit.js';
 import { RULES, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
 
-export type Format = 'text' | 'json' | 'sarif';
+export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface LiveOptions {
   kubeconfig?: string;
@@ -26,8 +28,9 @@ export interface LiveOptions {
 }
 
 export interface ScanOptions extends LiveOptions {
-  format: Format;
-  output?: string;
+  /** Reports to write, in pairs with `outputs` (one without an output goes to stdout). */
+  formats: Format[];
+  outputs: string[];
   failOn: Level | 'none';
   now: Date;
   expiryWindowDays: number;
@@ -84,6 +87,7 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
 export function render(result: ScanResult, format: Format, color: boolean): string {
   if (format === 'json') return formatJson(result);
   if (format === 'sarif') return formatSarif(result);
+  if (format === 'junit') return formatJunit(result);
   return formatText(result, { color });
 }
 
@@ -93,6 +97,17 @@ function wantsColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
+/** Pairs --format and --output in order: every format but one needs its file. */
+export function pairReports(formats: string[], outputs: string[]): { formats: Format[]; outputs: string[] } {
+  const chosen = (formats.length ? formats : ['text']).map((f) => {
+    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: "${f}" is not one of ${FORMATS.join(', ')}`);
+    return f as Format;
+  });
+  if (outputs.length > chosen.length) throw new UsageError(`--output given ${outputs.length} times for ${chosen.length} --format`);
+  if (chosen.length - outputs.length > 1) throw new UsageError('with several --format, every one but the last needs its --output (in the same order)');
+  return { formats: chosen, outputs };
+}
+
 /** Runs `kaudit scan` and returns the exit status. */
 export async function runScan(paths: string[], options: ScanOptions, toolVersion: string): Promise<number> {
   const result = await scan(paths, options, toolVersion);
@@ -100,11 +115,11 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
     const where = d.at ? `${d.at.file}: ` : '';
     process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
   }
-  if (options.output) {
-    fs.writeFileSync(options.output, render(result, options.format, false));
-  } else {
-    process.stdout.write(render(result, options.format, wantsColor(process.stdout)));
-  }
+  options.formats.forEach((format, index) => {
+    const output = options.outputs[index];
+    if (output) fs.writeFileSync(output, render(result, format, false));
+    else process.stdout.write(render(result, format, wantsColor(process.stdout)));
+  });
   const threshold = LEVEL_ORDER[options.failOn];
   const failing = threshold > 0 && result.findings.some((f) => LEVEL_ORDER[f.level] >= threshold);
   return failing ? 1 : 0;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kaudit } from '../support/cli.js';
@@ -112,6 +113,32 @@ describe('kaudit CLI', () => {
       expect(kaudit(['scan', empty.dir]).stdout).toMatch(/^✔ no problems \(1 host, 0 components, 0 certificates checked\)/m);
     } finally {
       empty.cleanup();
+    }
+  });
+});
+
+describe('several reports in one run', () => {
+  it('pairs --format and --output in order, JUnit included, the last without output on stdout', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-reports-'));
+    try {
+      const json = path.join(dir, 'report.json');
+      const junit = path.join(dir, 'report.xml');
+      const run = kaudit(['scan', 'fixtures/example-cluster', '--now', '2026-12-01', '--format', 'json', '--output', json, '--format', 'junit', '--output', junit, '--format', 'text']);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/✖ 28 problems/);
+      const findings = (JSON.parse(fs.readFileSync(json, 'utf8')) as { findings: unknown[] }).findings;
+      const xml = fs.readFileSync(junit, 'utf8');
+      expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kaudit"')).toBe(true);
+      expect(Number(/<testsuites[^>]* failures="(\d+)"/.exec(xml)![1])).toBe(findings.length);
+      expect(xml.match(/<failure /g)).toHaveLength(findings.length);
+      expect(xml).toContain('<testsuite name="pki/cert-expired" tests="1" failures="1"');
+      expect(xml).toContain('<testcase classname="auth/static-credentials" name="Static token or password file"/>');
+      expect(xml.match(/<testsuite /g)).toHaveLength(xml.match(/<\/testsuite>/g)!.length);
+      const unpaired = kaudit(['scan', 'fixtures/example-cluster', '--format', 'json', '--format', 'sarif']);
+      expect(unpaired.status).toBe(2);
+      expect(unpaired.stderr.trim()).toBe('kaudit: with several --format, every one but the last needs its --output (in the same order)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

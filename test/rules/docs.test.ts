@@ -12,6 +12,11 @@ describe('rules-docs', () => {
     }
   });
 
+  it('has an index that is what kaudit rules --format markdown writes from the registry', async () => {
+    const { rulesIndexMarkdown } = await import('../../src/cli/rules-command.js');
+    expect(fs.readFileSync('rules-docs/README.md', 'utf8')).toBe(rulesIndexMarkdown());
+  });
+
   it('lists every rule in the index, with the level and title of the registry', () => {
     const index = fs.readFileSync('rules-docs/README.md', 'utf8');
     const rows = index.split('\n').filter((line) => line.startsWith('| ['));
