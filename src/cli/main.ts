@@ -30,6 +30,8 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h)', '30d')
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .option('--baseline <file>', 'report and fail only on findings this baseline does not hold')
+    .option('--baseline-write <file>', "record today's findings as the baseline (and exit 0)")
     .option('--host-root <dir>', "a node's root file system mounted here (a pod with the host at /host), read as a live node", collectRepeatable, [])
     .option('--kubeconfig <file>', 'live Kubernetes API: the kubeconfig to reach it with')
     .option('--context <name>', 'live Kubernetes API: the kubeconfig context')
@@ -54,6 +56,8 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             disable: opts.disable as string[],
             etcdEndpoints: opts.etcdEndpoints as string[],
             hostRoots: opts.hostRoot as string[],
+            ...(opts.baseline ? { baseline: opts.baseline as string } : {}),
+            ...(opts.baselineWrite ? { baselineWrite: opts.baselineWrite as string } : {}),
             ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig as string } : {}),
             ...(opts.context ? { context: opts.context as string } : {}),
             inCluster: opts.inCluster === true,

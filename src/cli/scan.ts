@@ -10,6 +10,7 @@ import { formatJunit } from '../reporters/junit.js';
 import { RULES, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
+import { applyBaseline, writeBaseline } from './baseline.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -36,6 +37,10 @@ export interface ScanOptions extends LiveOptions {
   expiryWindowDays: number;
   rule: string[];
   disable: string[];
+  /** Report only findings this baseline does not hold. */
+  baseline?: string;
+  /** Record today's findings as the baseline, and succeed. */
+  baselineWrite?: string;
 }
 
 /** The rules to run: all, or those --rule names, less those --disable names. */
@@ -111,6 +116,11 @@ export function pairReports(formats: string[], outputs: string[]): { formats: Fo
 /** Runs `kaudit scan` and returns the exit status. */
 export async function runScan(paths: string[], options: ScanOptions, toolVersion: string): Promise<number> {
   const result = await scan(paths, options, toolVersion);
+  if (options.baseline) {
+    const { findings, outcome } = applyBaseline(options.baseline, result.findings);
+    result.findings = findings;
+    result.baseline = outcome;
+  }
   for (const d of result.cluster.diagnostics) {
     const where = d.at ? `${d.at.file}: ` : '';
     process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
@@ -120,6 +130,11 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
     if (output) fs.writeFileSync(output, render(result, format, false));
     else process.stdout.write(render(result, format, wantsColor(process.stdout)));
   });
+  if (options.baselineWrite) {
+    writeBaseline(options.baselineWrite, result.findings, options.now);
+    process.stderr.write(`kaudit: baseline of ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} written to ${options.baselineWrite}\n`);
+    return 0;
+  }
   const threshold = LEVEL_ORDER[options.failOn];
   const failing = threshold > 0 && result.findings.some((f) => LEVEL_ORDER[f.level] >= threshold);
   return failing ? 1 : 0;

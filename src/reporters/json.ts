@@ -15,6 +15,7 @@ export function formatJson(result: ScanResult): string {
       components: cluster.components.length,
       certificates: cluster.certificates.length,
     },
+    ...(result.baseline ? { baseline: result.baseline } : {}),
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       level: f.level,

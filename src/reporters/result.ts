@@ -10,6 +10,8 @@ export interface ScanResult {
   rules: readonly Rule[];
   now: Date;
   toolVersion: string;
+  /** With --baseline: how many findings it held, and how many of its findings are gone. */
+  baseline?: { file: string; known: number; gone: number };
 }
 
 export function countByLevel(findings: Finding[]): Record<Level, number> {

@@ -93,6 +93,7 @@ export function formatSarif(result: ScanResult): string {
               }
             : {}),
           partialFingerprints: { 'kauditFindingHash/v1': finding.fingerprint },
+          ...(result.baseline ? { baselineState: 'new' } : {}),
           properties: { host: finding.at.host },
         })),
       },

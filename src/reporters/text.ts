@@ -42,5 +42,9 @@ export function formatText(result: ScanResult, options: TextOptions): string {
     const summary = `✖ ${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}) on ${plural(hosts.length, 'host')}; ${scope}`;
     lines.push(paint(color, counts.error > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'note', summary));
   }
+  if (result.baseline) {
+    const { known, gone, file } = result.baseline;
+    lines.push(paint(color, 'dim', `${plural(known, 'finding')} left out as in the baseline ${file}; ${gone} of its findings ${gone === 1 ? 'is' : 'are'} gone`));
+  }
   return `${lines.join('\n')}\n`;
 }
