@@ -7,8 +7,9 @@ export interface FixCommandOptions {
   write: boolean;
   backupDir?: string;
   now: Date;
-  expiryWindowDays: number;
+  expiryWindowDays?: number;
   rule: string[];
+  config?: string;
 }
 
 /** A one-line progress bar on stderr, redrawn in place (only on a terminal). */
@@ -25,7 +26,16 @@ function progressBar(label: string): (done: number, total: number) => void {
 
 /** Runs `kaudit fix`: the dry run (diff, files, plan), or with --write the writes. Returns the exit status. */
 export async function runFix(paths: string[], options: FixCommandOptions, toolVersion: string): Promise<number> {
-  const scanOptions: ScanOptions = { formats: ['text'], outputs: [], failOn: 'none', now: options.now, expiryWindowDays: options.expiryWindowDays, rule: options.rule, disable: [] };
+  const scanOptions: ScanOptions = {
+    formats: ['text'],
+    outputs: [],
+    failOn: 'none',
+    now: options.now,
+    rule: options.rule,
+    disable: [],
+    ...(options.expiryWindowDays !== undefined ? { expiryWindowDays: options.expiryWindowDays } : {}),
+    ...(options.config ? { config: options.config } : {}),
+  };
   const result = await scan(paths, scanOptions, toolVersion);
   for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
   const progress = process.stderr.isTTY ? progressBar('working out fixes') : undefined;

@@ -27,11 +27,13 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('-o, --output <file>', 'write the report to a file instead of stdout (repeatable)', collectRepeatable, [])
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--now <date>', 'the date to judge certificate validity at (ISO 8601)')
-    .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h)', '30d')
+    .option('--expiry-window <duration>', 'warn about certificates expiring within this time (30, 30d, 2w, 720h; default 30d)')
+    .option('--config <file>', 'the config file (default: .kaudit.yaml in the working directory, else in the first PATH)')
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--baseline <file>', 'report and fail only on findings this baseline does not hold')
     .option('--baseline-write <file>', "record today's findings as the baseline (and exit 0)")
+    .option('--no-inline-ignores', 'report what # kaudit-ignore comments and kaudit.io/ignore annotations suppress')
     .option('--host-root <dir>', "a node's root file system mounted here (a pod with the host at /host), read as a live node", collectRepeatable, [])
     .option('--kubeconfig <file>', 'live Kubernetes API: the kubeconfig to reach it with')
     .option('--context <name>', 'live Kubernetes API: the kubeconfig context')
@@ -51,13 +53,15 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             ...pairReports(opts.format as string[], opts.output as string[]),
             failOn: opts.failOn as 'error',
             now: opts.now ? parseNow(opts.now as string) : new Date(),
-            expiryWindowDays: parseWindow(opts.expiryWindow as string),
+            ...(opts.expiryWindow ? { expiryWindowDays: parseWindow(opts.expiryWindow as string) } : {}),
+            ...(opts.config ? { config: opts.config as string } : {}),
             rule: opts.rule as string[],
             disable: opts.disable as string[],
             etcdEndpoints: opts.etcdEndpoints as string[],
             hostRoots: opts.hostRoot as string[],
             ...(opts.baseline ? { baseline: opts.baseline as string } : {}),
             ...(opts.baselineWrite ? { baselineWrite: opts.baselineWrite as string } : {}),
+            inlineIgnores: opts.inlineIgnores !== false,
             ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig as string } : {}),
             ...(opts.context ? { context: opts.context as string } : {}),
             inCluster: opts.inCluster === true,
@@ -79,7 +83,8 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--backup-dir <dir>', 'keep backups here instead of PATH/.kaudit-backup')
     .option('--rule <id>', 'fix only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--now <date>', 'the date to judge certificate validity at (ISO 8601)')
-    .option('--expiry-window <duration>', 'certificates expiring within this time are renewed', '30d')
+    .option('--expiry-window <duration>', 'certificates expiring within this time are renewed (default 30d)')
+    .option('--config <file>', 'the config file (default: .kaudit.yaml in the working directory, else in the first PATH)')
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const { parseNow, parseWindow } = await import('./options.js');
       const { runFix } = await import('./fix.js');
@@ -90,7 +95,8 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             write: opts.write === true,
             ...(opts.backupDir ? { backupDir: opts.backupDir as string } : {}),
             now: opts.now ? parseNow(opts.now as string) : new Date(),
-            expiryWindowDays: parseWindow(opts.expiryWindow as string),
+            ...(opts.expiryWindow ? { expiryWindowDays: parseWindow(opts.expiryWindow as string) } : {}),
+            ...(opts.config ? { config: opts.config as string } : {}),
             rule: opts.rule as string[],
           },
           version,

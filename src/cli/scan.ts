@@ -11,6 +11,10 @@ import { RULES, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
+import { applySuppressions } from './suppressions.js';
+import { findConfig, globToRegExp, loadConfig, type KauditConfig } from './config.js';
+import { parseWindow } from './options.js';
+import type { Finding } from '../model/finding.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -34,13 +38,30 @@ export interface ScanOptions extends LiveOptions {
   outputs: string[];
   failOn: Level | 'none';
   now: Date;
-  expiryWindowDays: number;
+  /** --expiry-window; else the config file's, else 30 days. */
+  expiryWindowDays?: number;
   rule: string[];
   disable: string[];
   /** Report only findings this baseline does not hold. */
   baseline?: string;
   /** Record today's findings as the baseline, and succeed. */
   baselineWrite?: string;
+  /** Honour `# kaudit-ignore` comments and `kaudit.io/ignore` annotations (default: yes). */
+  inlineIgnores?: boolean;
+  /** --config; without it .kaudit.yaml is looked for in the working directory, then the first PATH. */
+  config?: string;
+}
+
+const DEFAULT_EXPIRY_WINDOW_DAYS = 30;
+
+/** Config level overrides: a rule's own entry wins over its category's. */
+function overrideLevels(findings: Finding[], config: KauditConfig): void {
+  const exact = new Map(config.levels.filter((l) => !l.pattern.endsWith('/*')).map((l) => [l.pattern, l.level]));
+  const byCategory = config.levels.filter((l) => l.pattern.endsWith('/*'));
+  for (const finding of findings) {
+    const level = exact.get(finding.ruleId) ?? byCategory.find((l) => finding.ruleId.startsWith(l.pattern.slice(0, -1)))?.level;
+    if (level) finding.level = level;
+  }
 }
 
 /** The rules to run: all, or those --rule names, less those --disable names. */
@@ -56,7 +77,9 @@ export function selectRules(only: string[], disabled: string[]): Rule[] {
 }
 
 export async function scan(paths: string[], options: ScanOptions, toolVersion: string): Promise<ScanResult> {
-  const rules = selectRules(options.rule, options.disable);
+  const configFile = findConfig(options.config, paths);
+  const config = configFile ? loadConfig(configFile) : undefined;
+  const rules = selectRules(options.rule, [...options.disable, ...(config?.disabled ?? [])]);
   const kube = options.kubeconfig !== undefined || options.inCluster === true;
   if (paths.length === 0 && !options.etcdEndpoints?.length && !options.hostRoots?.length && !kube) {
     throw new UsageError('nothing to scan: give a PATH, --host-root, --kubeconfig (or --in-cluster) or --etcd-endpoints');
@@ -85,8 +108,22 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
     });
   }
   if (progress && (kube || options.etcdEndpoints?.length)) process.stderr.write('\r\u001b[K');
-  const findings = runRules(cluster, rules, { now: options.now, expiryWindowDays: options.expiryWindowDays });
-  return { cluster, findings, rules, now: options.now, toolVersion };
+  const expiryWindowDays = options.expiryWindowDays ?? (config?.expiryWindow ? parseWindow(config.expiryWindow) : DEFAULT_EXPIRY_WINDOW_DAYS);
+  let findings = runRules(cluster, rules, { now: options.now, expiryWindowDays });
+  if (config) {
+    overrideLevels(findings, config);
+    const ignoredPaths = config.ignorePaths.map(globToRegExp);
+    findings = findings.filter((f) => f.at.root < 0 || !ignoredPaths.some((glob) => glob.test(f.at.file)));
+  }
+  const ignores = (config?.ignores ?? []).filter((entry) => {
+    if (!entry.expires || entry.expires > options.now) return true;
+    // An expired ignore no longer applies: its findings come back, and the log says why.
+    cluster.diagnostics.push({ level: 'warning', message: `${entry.file}:${entry.line}: the ignore of ${entry.rule} expired on ${entry.expires.toISOString().slice(0, 10)}; its findings are reported again` });
+    return false;
+  });
+  const inline = options.inlineIgnores === false ? [] : cluster.suppressions;
+  const { findings: kept, suppressed, unused } = applySuppressions(findings, inline, ignores, rules);
+  return { cluster, findings: kept, suppressed, unusedSuppressions: unused, rules, now: options.now, toolVersion };
 }
 
 export function render(result: ScanResult, format: Format, color: boolean): string {

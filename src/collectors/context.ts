@@ -75,7 +75,29 @@ export class HostContext {
       else text = read.data.toString('utf8');
     }
     this.textCache.set(hostPath, text);
+    if (text !== null) this.readSuppressions(hostPath, text);
     return text ?? undefined;
+  }
+
+  /**
+   * `# kaudit-ignore RULE[,RULE]: reason` covers the first line below it that is not a
+   * comment, so several can stand above one flag.
+   */
+  private readSuppressions(hostPath: string, text: string): void {
+    if (!text.includes('kaudit-ignore')) return;
+    const lines = text.split('\n');
+    lines.forEach((line, index) => {
+      if (!/^\s*#\s*kaudit-ignore\b/.test(line)) return;
+      const match = /^\s*#\s*kaudit-ignore\s+([a-z0-9/,*-]+)\s*:\s*(\S.*?)\s*$/.exec(line);
+      if (!match) {
+        this.warn(hostPath, `line ${index + 1}: kaudit-ignore must read "# kaudit-ignore <rule-id>[,<rule-id>…]: <reason>"; ignored`);
+        return;
+      }
+      let covered = index + 1;
+      while (covered < lines.length && /^\s*[#;]/.test(lines[covered])) covered++;
+      const rules = match[1].split(',').filter(Boolean);
+      this.cluster.suppressions.push({ rules, reason: match[2], at: this.at(hostPath, index + 1), fromLine: covered + 1, toLine: covered + 1, kind: 'comment' });
+    });
   }
 
   /**

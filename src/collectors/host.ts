@@ -20,6 +20,8 @@ const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.kubeconfig', '.conf
 const ETCD_ENV_FILES = ['/etc/etcd.env', '/etc/default/etcd', '/etc/etcd/etcd.conf'];
 const STATIC_POD_DIR = '/etc/kubernetes/manifests/';
 const CNI_DIR = '/etc/cni/net.d/';
+/** `kaudit.io/ignore: "rule[,rule]: reason"` on a manifest covers the whole document. */
+const IGNORE_ANNOTATION = 'kaudit.io/ignore';
 /** Never walked in a snapshot: kernel views, and kubelet's and the runtime's pod data (secrets, images). */
 const SKIPPED_FOLDERS = ['/proc', '/sys', '/dev', '/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/var/log'];
 /** On a live node only these are walked: where Kubernetes installs keep their settings. */
@@ -80,10 +82,23 @@ class HostCollector {
       const manifest: Manifest = { host: this.ctx.host.name, hostPath, at: this.ctx.at(hostPath, doc.line), kind: data.kind, data, lines: doc.lines };
       const apiVersion = asString(data.apiVersion);
       const name = asString(metadata?.name);
+      this.readIgnoreAnnotation(hostPath, doc, asString(asRecord(metadata?.annotations)?.[IGNORE_ANNOTATION]));
       if (apiVersion) manifest.apiVersion = apiVersion;
       if (name) manifest.name = name;
       this.cluster.manifests.push(manifest);
     }
+  }
+
+  private readIgnoreAnnotation(hostPath: string, doc: YamlDocument, annotation: string | undefined): void {
+    if (annotation === undefined) return;
+    const line = doc.lines.get(`metadata.annotations.${IGNORE_ANNOTATION}`) ?? doc.line;
+    const match = /^\s*([a-z0-9/*-]+(?:\s*,\s*[a-z0-9/*-]+)*)\s*:\s*(\S.*)$/.exec(annotation);
+    if (!match) {
+      this.ctx.warn(hostPath, `line ${line}: ${IGNORE_ANNOTATION} must read "<rule-id>[,<rule-id>…]: <reason>"; ignored`);
+      return;
+    }
+    const rules = match[1].split(',').map((rule) => rule.trim());
+    this.cluster.suppressions.push({ rules, reason: match[2].trim(), at: this.ctx.at(hostPath, line), fromLine: doc.line, toLine: doc.endLine, kind: 'annotation' });
   }
 
   private readKubeconfigFile(hostPath: string): void {

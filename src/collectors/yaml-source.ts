@@ -7,6 +7,8 @@ export interface YamlDocument {
   lines: Map<string, number>;
   /** Line of the document's first node. */
   line: number;
+  /** Line of its last character. */
+  endLine: number;
 }
 
 export class YamlError extends Error {}
@@ -57,7 +59,9 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
     }
     const lines = new Map<string, number>();
     recordLines(doc.contents as Node, '', lines, lineCounter);
-    out.push({ data, lines, line: lines.get('') ?? 1 });
+    const contents = doc.contents as Node;
+    const endLine = contents.range ? lineCounter.linePos(Math.max(contents.range[0], contents.range[1] - 1)).line : (lines.get('') ?? 1);
+    out.push({ data, lines, line: lines.get('') ?? 1, endLine });
   }
   return out;
 }

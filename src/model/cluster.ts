@@ -11,6 +11,7 @@ import type {
   LiveEtcd,
   LiveKube,
   SourceError,
+  Suppression,
   Manifest,
   NetworkFile,
   Process,
@@ -50,6 +51,7 @@ export class Cluster {
   liveKube?: LiveKube;
   /** Live sources that could not be read (401, 403, unreachable, a timeout). */
   readonly sourceErrors: SourceError[] = [];
+  readonly suppressions: Suppression[] = [];
   readonly processes: Process[] = [];
   readonly diagnostics: Diagnostic[] = [];
 

@@ -262,6 +262,19 @@ export interface SourceError {
   at: SourceLocation;
 }
 
+/** An inline suppression: a `# kaudit-ignore RULE: reason` comment, or a `kaudit.io/ignore` annotation. */
+export interface Suppression {
+  rules: string[];
+  reason: string;
+  /** Where it is written. */
+  at: SourceLocation;
+  /** The lines it covers in its file: the line after a comment, a whole document for an annotation. */
+  fromLine: number;
+  toLine: number;
+  /** A `.kaudit.yaml` ignore is located in that file (`root` -1, `file` its path). */
+  kind: 'comment' | 'annotation' | 'config';
+}
+
 /** A systemd-networkd .network file and the interfaces it matches. */
 export interface NetworkFile {
   host: string;

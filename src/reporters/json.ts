@@ -1,4 +1,19 @@
+import type { Finding } from '../model/finding.js';
 import { countByLevel, type ScanResult } from './result.js';
+
+function findingJson(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    level: f.level,
+    message: f.message,
+    host: f.at.host,
+    root: f.at.root < 0 ? null : f.at.root,
+    file: f.at.file,
+    line: f.at.line ?? null,
+    related: f.related.map((r) => ({ host: r.host, root: r.root, file: r.file, line: r.line ?? null, message: r.message ?? null })),
+    fingerprint: f.fingerprint,
+  };
+}
 
 /** The JSON report (shape documented in the README). */
 export function formatJson(result: ScanResult): string {
@@ -16,17 +31,9 @@ export function formatJson(result: ScanResult): string {
       certificates: cluster.certificates.length,
     },
     ...(result.baseline ? { baseline: result.baseline } : {}),
-    findings: result.findings.map((f) => ({
-      ruleId: f.ruleId,
-      level: f.level,
-      message: f.message,
-      host: f.at.host,
-      root: f.at.root < 0 ? null : f.at.root,
-      file: f.at.file,
-      line: f.at.line ?? null,
-      related: f.related.map((r) => ({ host: r.host, root: r.root, file: r.file, line: r.line ?? null, message: r.message ?? null })),
-      fingerprint: f.fingerprint,
-    })),
+    findings: result.findings.map(findingJson),
+    suppressed: (result.suppressed ?? []).map(({ finding, suppression }) => ({ ...findingJson(finding), suppression: { kind: suppression.kind, reason: suppression.reason, file: suppression.at.file, line: suppression.at.line ?? null } })),
+    unusedSuppressions: (result.unusedSuppressions ?? []).map(({ suppression, why }) => ({ host: suppression.at.host, file: suppression.at.file, line: suppression.at.line ?? null, rules: suppression.rules, problem: why })),
     components: cluster.components.map((c) => ({
       host: c.host,
       kind: c.kind,

@@ -1,6 +1,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { Finding, Level } from '../model/finding.js';
 import type { Rule } from '../rules/rule.js';
+import type { SuppressionOutcome } from '../cli/suppressions.js';
 
 /** Everything a reporter needs; reporters never recompute findings. */
 export interface ScanResult {
@@ -12,6 +13,10 @@ export interface ScanResult {
   toolVersion: string;
   /** With --baseline: how many findings it held, and how many of its findings are gone. */
   baseline?: { file: string; known: number; gone: number };
+  /** Findings inline suppressions cover: shown as suppressed, never failing. */
+  suppressed?: SuppressionOutcome['suppressed'];
+  /** Inline suppressions that cover nothing. */
+  unusedSuppressions?: SuppressionOutcome['unused'];
 }
 
 export function countByLevel(findings: Finding[]): Record<Level, number> {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HELP_BASE_URL, docPath } from '../rules/index.js';
-import type { SourceLocation } from '../model/types.js';
+import type { SourceLocation, Suppression } from '../model/types.js';
+import type { Finding } from '../model/finding.js';
 import type { ScanResult } from './result.js';
 import type { Rule } from '../rules/rule.js';
 
@@ -70,34 +72,57 @@ export function formatSarif(result: ScanResult): string {
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: cluster.diagnostics.map((d) => ({
-              level: d.level,
-              message: { text: d.message },
-              ...(d.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, d.at).artifactLocation } }] } : {}),
-            })),
+            toolExecutionNotifications: [
+              ...cluster.diagnostics.map((d) => ({
+                level: d.level,
+                message: { text: d.message },
+                ...(d.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, d.at).artifactLocation } }] } : {}),
+              })),
+              ...(result.unusedSuppressions ?? []).map(({ suppression, why }) => ({
+                level: 'warning',
+                message: { text: `unused suppression: ${why}` },
+                locations: [{ physicalLocation: suppressionLocation(suppression) }],
+              })),
+            ],
           },
         ],
-        results: result.findings.map((finding) => ({
-          ruleId: finding.ruleId,
-          ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
-          level: finding.level,
-          message: { text: `${finding.at.host}: ${finding.message}` },
-          locations: [{ physicalLocation: physicalLocation(result, finding.at) }],
-          ...(finding.related.length > 0
-            ? {
-                relatedLocations: finding.related.map((rel, index) => ({
-                  id: index + 1,
-                  physicalLocation: physicalLocation(result, rel),
-                  message: { text: rel.host === finding.at.host ? (rel.message ?? rel.file) : `${rel.host}: ${rel.message ?? rel.file}` },
-                })),
-              }
-            : {}),
-          partialFingerprints: { 'kauditFindingHash/v1': finding.fingerprint },
-          ...(result.baseline ? { baselineState: 'new' } : {}),
-          properties: { host: finding.at.host },
-        })),
+        results: [...result.findings.map((finding) => sarifResult(finding)), ...(result.suppressed ?? []).map(({ finding, suppression }) => sarifResult(finding, suppression))],
       },
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+
+  /** Inline suppressions are in the scanned files; a config ignore is in .kaudit.yaml, outside them. */
+  function suppressionLocation(suppression: Suppression) {
+    if (suppression.kind !== 'config') return physicalLocation(result, suppression.at);
+    return { artifactLocation: { uri: pathToFileURL(path.resolve(suppression.at.file)).href }, region: { startLine: suppression.at.line ?? 1 } };
+  }
+
+  function sarifSuppression(suppression: Suppression) {
+    return { kind: suppression.kind === 'config' ? 'external' : 'inSource', status: 'accepted', justification: suppression.reason, location: { physicalLocation: suppressionLocation(suppression) } };
+  }
+
+  function sarifResult(finding: Finding, suppression?: Suppression) {
+    return {
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+      level: finding.level,
+      message: { text: `${finding.at.host}: ${finding.message}` },
+      locations: [{ physicalLocation: physicalLocation(result, finding.at) }],
+      ...(finding.related.length > 0
+        ? {
+            relatedLocations: finding.related.map((rel, index) => ({
+              id: index + 1,
+              physicalLocation: physicalLocation(result, rel),
+              message: { text: rel.host === finding.at.host ? (rel.message ?? rel.file) : `${rel.host}: ${rel.message ?? rel.file}` },
+            })),
+          }
+        : {}),
+      partialFingerprints: { 'kauditFindingHash/v1': finding.fingerprint },
+      ...(result.baseline ? { baselineState: 'new' } : {}),
+      // GitHub code scanning closes a result suppressed in source, with the reason.
+      ...(suppression ? { suppressions: [sarifSuppression(suppression)] } : {}),
+      properties: { host: finding.at.host },
+    };
+  }
 }

@@ -42,6 +42,15 @@ export function formatText(result: ScanResult, options: TextOptions): string {
     const summary = `✖ ${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}) on ${plural(hosts.length, 'host')}; ${scope}`;
     lines.push(paint(color, counts.error > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'note', summary));
   }
+  const suppressed = result.suppressed ?? [];
+  const inline = suppressed.filter((s) => s.suppression.kind !== 'config').length;
+  if (inline > 0) lines.push(paint(color, 'dim', `${plural(inline, 'finding')} suppressed inline (--no-inline-ignores shows them)`));
+  if (suppressed.length > inline) lines.push(paint(color, 'dim', `${plural(suppressed.length - inline, 'finding')} ignored by the config file`));
+  for (const { suppression, why } of result.unusedSuppressions ?? []) {
+    const { at } = suppression;
+    const host = suppression.kind === 'config' || at.host === at.file.split('/')[0] ? '' : `${at.host}: `;
+    lines.push(paint(color, 'warning', `unused suppression at ${host}${at.file}:${at.line}: ${why}`));
+  }
   if (result.baseline) {
     const { known, gone, file } = result.baseline;
     lines.push(paint(color, 'dim', `${plural(known, 'finding')} left out as in the baseline ${file}; ${gone} of its findings ${gone === 1 ? 'is' : 'are'} gone`));
