@@ -23,7 +23,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .command('scan')
     .description('scan host roots, cluster folders or manifests, and report findings')
     .argument('[path...]', 'a host root, a cluster folder (one host root per sub-folder), or manifests')
-    .option('-f, --format <format>', 'output format: text, json, sarif, junit (repeatable, paired in order with --output)', collectRepeatable, [])
+    .option('-f, --format <format>', 'output format: text, json, sarif, junit, html (repeatable, paired in order with --output)', collectRepeatable, [])
     .option('-o, --output <file>', 'write the report to a file instead of stdout (repeatable)', collectRepeatable, [])
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--now <date>', 'the date to judge certificate validity at (ISO 8601)')

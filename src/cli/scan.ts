@@ -7,6 +7,7 @@ import type { ScanResult } from '../reporters/result.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatText } from '../reporters/text.js';
 import { formatJunit } from '../reporters/junit.js';
+import { formatHtml } from '../reporters/html.js';
 import { RULES, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
@@ -16,7 +17,7 @@ import { findConfig, globToRegExp, loadConfig, type KauditConfig } from './confi
 import { parseWindow } from './options.js';
 import type { Finding } from '../model/finding.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface LiveOptions {
@@ -130,6 +131,7 @@ export function render(result: ScanResult, format: Format, color: boolean): stri
   if (format === 'json') return formatJson(result);
   if (format === 'sarif') return formatSarif(result);
   if (format === 'junit') return formatJunit(result);
+  if (format === 'html') return formatHtml(result);
   return formatText(result, { color });
 }
 
