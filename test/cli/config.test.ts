@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globToRegExp } from '../../src/cli/config.js';
 import { kaudit } from '../support/cli.js';
+import { validateForGitHub } from '../support/sarif-multitool.js';
 
 interface JsonReport {
   findings: Array<{ ruleId: string; host: string; file: string; level: string }>;
@@ -26,7 +27,7 @@ describe('.kaudit.yaml', () => {
     fs.writeFileSync(path.join(cwd, '.kaudit.yaml'), config);
     const format = extra.includes('--format') ? [] : ['--format', 'json'];
     const run = kaudit(['scan', EXAMPLE, '--now', '2026-12-01', ...format, '--fail-on', 'none', ...extra], { cwd });
-    return { run, report: run.status === 0 ? (JSON.parse(run.stdout) as JsonReport) : undefined };
+    return { run, report: run.status === 0 && format.length > 0 ? (JSON.parse(run.stdout) as JsonReport) : undefined };
   }
   const rulesOf = (report: JsonReport | undefined) => new Set(report?.findings.map((f) => f.ruleId));
 
@@ -80,13 +81,15 @@ describe('.kaudit.yaml', () => {
     expect(expired.run.stderr).toContain('kaudit: warning: .kaudit.yaml:2: the ignore of pki/cert-expiring expired on 2026-11-30; its findings are reported again');
   });
 
-  it('writes config ignores to SARIF as external suppressions', () => {
-    const { run } = scanWith('ignores:\n  - rule: pki/weak-key\n    reason: HSM-bound key, replaced in Q1\n', '--format', 'sarif');
-    const sarif = JSON.parse(run.stdout) as { runs: Array<{ results: Array<{ ruleId: string; suppressions?: Array<{ kind: string; justification: string }> }> }> };
+  it('writes config ignores to SARIF as external suppressions that GitHub accepts', () => {
+    const file = path.join(dir, 'ignored.sarif');
+    scanWith('ignores:\n  - rule: pki/weak-key\n    reason: HSM-bound key, replaced in Q1\n  - rule: pki/cert-expired\n    host: cp-1\n    reason: stale\n', '--format', 'sarif', '--output', file);
+    const sarif = JSON.parse(fs.readFileSync(file, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string; suppressions?: Array<{ kind: string; justification: string }> }> }> };
     expect(sarif.runs[0].results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions?.[0]])).toEqual([
       ['pki/weak-key', expect.objectContaining({ kind: 'external', justification: 'HSM-bound key, replaced in Q1' })],
     ]);
-  });
+    expect(validateForGitHub(file)).toEqual([]);
+  }, 120_000);
 
   it('is found in the scanned folder, or named by --config', () => {
     const folder = path.join(dir, 'with-config');

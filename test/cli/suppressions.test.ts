@@ -95,6 +95,12 @@ describe('inline suppressions', () => {
     expect(report.unusedSuppressions.map((u) => u.problem)).toEqual(['names no kaudit rule: apiserver/no-such-rule']);
   });
 
+  it('kaudit fix leaves suppressed findings alone', () => {
+    const run = kaudit(['fix', cluster, '--rule', 'apiserver/master-count-reconciler', '--now', '2026-12-01']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('Nothing to fix.');
+  });
+
   it('--no-inline-ignores reports everything', () => {
     const { report } = scanJson('--no-inline-ignores');
     expect(report.findings).toHaveLength(28);
