@@ -16,6 +16,7 @@ import { applySuppressions } from './suppressions.js';
 import { findConfig, globToRegExp, loadConfig, type KauditConfig } from './config.js';
 import { parseWindow } from './options.js';
 import type { Finding } from '../model/finding.js';
+import type { Cluster } from '../model/cluster.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -110,7 +111,13 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
   }
   if (progress && (kube || options.etcdEndpoints?.length)) process.stderr.write('\r\u001b[K');
   const expiryWindowDays = options.expiryWindowDays ?? (config?.expiryWindow ? parseWindow(config.expiryWindow) : DEFAULT_EXPIRY_WINDOW_DAYS);
-  let findings = runRules(cluster, rules, { now: options.now, expiryWindowDays });
+  const findings = runRules(cluster, rules, { now: options.now, expiryWindowDays });
+  const { findings: kept, suppressed, unused } = waiveFindings(cluster, findings, rules, config, options);
+  return { cluster, findings: kept, suppressed, unusedSuppressions: unused, rules, now: options.now, expiryWindowDays, toolVersion };
+}
+
+/** What the config file and inline suppressions make of the rules' findings. */
+function waiveFindings(cluster: Cluster, findings: Finding[], rules: Rule[], config: KauditConfig | undefined, options: ScanOptions) {
   if (config) {
     overrideLevels(findings, config);
     const ignoredPaths = config.ignorePaths.map(globToRegExp);
@@ -123,8 +130,7 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
     return false;
   });
   const inline = options.inlineIgnores === false ? [] : cluster.suppressions;
-  const { findings: kept, suppressed, unused } = applySuppressions(findings, inline, ignores, rules);
-  return { cluster, findings: kept, suppressed, unusedSuppressions: unused, rules, now: options.now, toolVersion };
+  return applySuppressions(findings, inline, ignores, rules);
 }
 
 export function render(result: ScanResult, format: Format, color: boolean): string {

@@ -4,8 +4,8 @@ import { isSelfSigned, issuersOf } from '../rules/lib/pki.js';
 import { countByLevel, plural, type ScanResult } from './result.js';
 
 const DAY = 86_400_000;
-/** Marked as expiring in the pictures when within this time (the rules' window is in the findings). */
-const SOON_DAYS = 30;
+/** The expiry window when the result does not say (as --expiry-window's default). */
+const DEFAULT_WINDOW_DAYS = 30;
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -37,7 +37,7 @@ function certViews(result: ScanResult): Map<string, CertView> {
     byPlace.set(`${cert.at.root}:${cert.at.file}`, view);
     const left = cert.notAfter.getTime() - result.now.getTime();
     if (left < 0) view.marks.add('expired');
-    else if (left < SOON_DAYS * DAY) view.marks.add('expiring');
+    else if (left < (result.expiryWindowDays ?? DEFAULT_WINDOW_DAYS) * DAY) view.marks.add('expiring');
   }
   for (const finding of result.findings) {
     for (const at of [finding.at, ...finding.related]) {

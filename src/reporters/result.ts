@@ -10,6 +10,8 @@ export interface ScanResult {
   /** The rules that were evaluated. */
   rules: readonly Rule[];
   now: Date;
+  /** Certificates expiring within this many days are marked as expiring. */
+  expiryWindowDays?: number;
   toolVersion: string;
   /** With --baseline: how many findings it held, and how many of its findings are gone. */
   baseline?: { file: string; known: number; gone: number };

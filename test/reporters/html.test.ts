@@ -32,6 +32,13 @@ describe('HTML report', () => {
     expect(html).toContain("default-src 'none'");
   });
 
+  it("marks certificates as expiring within the scan's expiry window", () => {
+    const marks = (...extra: string[]) => (kaudit(['scan', 'fixtures/example-cluster', '--now', '2026-12-01', '--fail-on', 'none', '--format', 'html', ...extra]).stdout.match(/data-mark="expiring"/g) ?? []).length;
+    // front-proxy-client of cp-3 expires 12 days after --now.
+    expect(marks()).toBe(1);
+    expect(marks('--expiry-window', '7d')).toBe(0);
+  });
+
   // Chromium is installed by .ci/run; on a machine without it the browser half is skipped, never in CI.
   describe.skipIf(!fs.existsSync(CHROMIUM) && !process.env.CI)('in headless Chromium', () => {
     let browser: Browser;
