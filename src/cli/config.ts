@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { linesByPath } from '../collectors/yaml-source.js';
 import type { Level } from '../model/finding.js';
 import { rulesMatching } from '../rules/index.js';
 import { UsageError } from './errors.js';
@@ -49,22 +50,19 @@ export function findConfig(explicit: string | undefined, paths: string[]): strin
   return candidates.find((candidate) => fs.existsSync(candidate));
 }
 
-/** The line of the node at an ajv instance path (`/ignores/0/reason`), or of its nearest parent. */
-function lineOf(root: Node | null, instancePath: string, lines: LineCounter): number {
-  let node: Node | null = root;
-  let line = node?.range ? lines.linePos(node.range[0]).line : 1;
-  for (const key of instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      node = (pair?.value as Node | undefined) ?? null;
-      const keyNode = pair?.key as Node | undefined;
-      if (keyNode?.range) line = lines.linePos(keyNode.range[0]).line;
-    } else if (isSeq(node)) {
-      node = (node.items[Number(key)] as Node | undefined) ?? null;
-      if (node?.range) line = lines.linePos(node.range[0]).line;
-    } else break;
+/** The line of a dotted path (`ignores.0.reason`), or of its nearest parent written in the file. */
+function lineOf(lines: Map<string, number>, dottedPath: string): number {
+  const segments = dottedPath ? dottedPath.split('.') : [];
+  for (let length = segments.length; length >= 0; length--) {
+    const line = lines.get(segments.slice(0, length).join('.'));
+    if (line !== undefined) return line;
   }
-  return line;
+  return 1;
+}
+
+/** An ajv instance path (`/rules/pki~1weak-key`) as a dotted path (`rules.pki/weak-key`). */
+function dotted(instancePath: string): string {
+  return instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
 }
 
 // ajv is loaded only when a config file exists: a scan without one does not pay for it.
@@ -92,22 +90,23 @@ function explain(error: { message?: string; params: Record<string, unknown> }): 
 /** Reads and validates a config file; a mistake is a usage error naming its line. */
 export function loadConfig(file: string): KauditConfig {
   const text = fs.readFileSync(file, 'utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new UsageError(`${file}:${lines.linePos(doc.errors[0].pos[0]).line}: YAML syntax error: ${doc.errors[0].message.split('\n')[0]}`);
+    throw new UsageError(`${file}:${lineCounter.linePos(doc.errors[0].pos[0]).line}: YAML syntax error: ${doc.errors[0].message.split('\n')[0]}`);
   }
   const data = (doc.toJS() ?? {}) as RawConfig;
+  const lines = linesByPath(doc.contents as Node, lineCounter);
   const errors = validate(data);
   if (errors.length > 0) {
     const [error] = errors;
-    const key = error.params.additionalProperty ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.instancePath;
-    const where = error.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).join('.') || 'the file';
-    throw new UsageError(`${file}:${lineOf(doc.contents as Node, key, lines)}: ${where}: ${explain(error)}`);
+    const where = dotted(error.instancePath);
+    const key = error.params.additionalProperty ? [where, String(error.params.additionalProperty)].filter(Boolean).join('.') : where;
+    throw new UsageError(`${file}:${lineOf(lines, key)}: ${where || 'the file'}: ${explain(error)}`);
   }
-  const entryLine = (index: number) => lineOf(doc.contents as Node, `/ignores/${index}`, lines);
+  const entryLine = (index: number) => lineOf(lines, `ignores.${index}`);
   for (const [pattern] of Object.entries(data.rules ?? {})) {
-    if (rulesMatching(pattern).length === 0) throw new UsageError(`${file}:${lineOf(doc.contents as Node, `/rules/${pattern.replace(/~/g, '~0').replace(/\//g, '~1')}`, lines)}: rules: no kaudit rule "${pattern}" (see kaudit rules)`);
+    if (rulesMatching(pattern).length === 0) throw new UsageError(`${file}:${lineOf(lines, `rules.${pattern}`)}: rules: no kaudit rule "${pattern}" (see kaudit rules)`);
   }
   const ignores = (data.ignores ?? []).map((entry, index): ConfigIgnore => {
     if (rulesMatching(entry.rule).length === 0) throw new UsageError(`${file}:${entryLine(index)}: ignores.${index}.rule: no kaudit rule "${entry.rule}" (see kaudit rules)`);

@@ -8,7 +8,7 @@ import { formatSarif } from '../reporters/sarif.js';
 import { formatText } from '../reporters/text.js';
 import { formatJunit } from '../reporters/junit.js';
 import { formatHtml } from '../reporters/html.js';
-import { RULES, rulesMatching } from '../rules/index.js';
+import { RULES, ruleMatchesPattern, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
@@ -61,7 +61,7 @@ function overrideLevels(findings: Finding[], config: KauditConfig): void {
   const exact = new Map(config.levels.filter((l) => !l.pattern.endsWith('/*')).map((l) => [l.pattern, l.level]));
   const byCategory = config.levels.filter((l) => l.pattern.endsWith('/*'));
   for (const finding of findings) {
-    const level = exact.get(finding.ruleId) ?? byCategory.find((l) => finding.ruleId.startsWith(l.pattern.slice(0, -1)))?.level;
+    const level = exact.get(finding.ruleId) ?? byCategory.find((l) => ruleMatchesPattern(finding.ruleId, l.pattern))?.level;
     if (level) finding.level = level;
   }
 }

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import type { Suppression } from '../model/types.js';
-import { rulesMatching } from '../rules/index.js';
+import { ruleMatchesPattern, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { globToRegExp, type ConfigIgnore } from './config.js';
 
@@ -23,10 +23,6 @@ interface Waiver {
   covers: (finding: Finding) => boolean;
 }
 
-function ruleMatches(patterns: string[], ruleId: string): boolean {
-  return patterns.some((pattern) => pattern === ruleId || (pattern.endsWith('/*') && ruleId.startsWith(pattern.slice(0, -1))));
-}
-
 /** An inline suppression covers findings of its rules on its lines of its file. */
 function inlineWaiver(suppression: Suppression): Waiver {
   const { at } = suppression;
@@ -39,7 +35,7 @@ function inlineWaiver(suppression: Suppression): Waiver {
       finding.at.line !== undefined &&
       finding.at.line >= suppression.fromLine &&
       finding.at.line <= suppression.toLine &&
-      ruleMatches(suppression.rules, finding.ruleId),
+      suppression.rules.some((pattern) => ruleMatchesPattern(finding.ruleId, pattern)),
   };
 }
 
@@ -49,7 +45,7 @@ function configWaiver(entry: ConfigIgnore): Waiver {
   return {
     suppression: { rules: [entry.rule], reason: entry.reason, at: { host: entry.host ?? '', root: -1, file: entry.file, line: entry.line }, fromLine: entry.line, toLine: entry.line, kind: 'config' },
     covers: (finding) =>
-      ruleMatches([entry.rule], finding.ruleId) && (entry.host === undefined || finding.at.host === entry.host) && (pathPattern === undefined || pathPattern.test(finding.at.file)),
+      ruleMatchesPattern(finding.ruleId, entry.rule) && (entry.host === undefined || finding.at.host === entry.host) && (pathPattern === undefined || pathPattern.test(finding.at.file)),
   };
 }
 

@@ -36,6 +36,13 @@ function recordLines(node: Node | null | undefined, prefix: string, lines: Map<s
   }
 }
 
+/** The line of every node of a parsed document by dotted path (`ignores.0.reason`; '' for the root). */
+export function linesByPath(root: Node | null, lineCounter: LineCounter): Map<string, number> {
+  const lines = new Map<string, number>();
+  recordLines(root, '', lines, lineCounter);
+  return lines;
+}
+
 /**
  * Parses every document of a YAML (or JSON) text. Throws YamlError with the first
  * syntax error's line, or when aliases expand beyond reason.
@@ -57,8 +64,7 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
     } catch (error) {
       throw new YamlError(`YAML cannot be expanded: ${(error as Error).message.split('\n')[0]}`);
     }
-    const lines = new Map<string, number>();
-    recordLines(doc.contents as Node, '', lines, lineCounter);
+    const lines = linesByPath(doc.contents as Node, lineCounter);
     const contents = doc.contents as Node;
     const endLine = contents.range ? lineCounter.linePos(Math.max(contents.range[0], contents.range[1] - 1)).line : (lines.get('') ?? 1);
     out.push({ data, lines, line: lines.get('') ?? 1, endLine });

@@ -92,8 +92,12 @@ export function ruleById(id: string): Rule | undefined {
 
 /** Rules matching a pattern: an exact ID, or a category with `/*` (`pki/*`). */
 export function rulesMatching(pattern: string): Rule[] {
-  if (pattern.endsWith('/*')) return RULES.filter((rule) => rule.id.startsWith(pattern.slice(0, -1)));
-  return RULES.filter((rule) => rule.id === pattern);
+  return RULES.filter((rule) => ruleMatchesPattern(rule.id, pattern));
+}
+
+/** Whether a rule ID is named by a pattern: the ID itself, or its category (`pki/*`). */
+export function ruleMatchesPattern(ruleId: string, pattern: string): boolean {
+  return pattern.endsWith('/*') ? ruleId.startsWith(pattern.slice(0, -1)) : ruleId === pattern;
 }
 
 /** The documentation page of a rule, relative to the package root. */
