@@ -1,7 +1,7 @@
 import { planFixes } from '../fixers/index.js';
 import { renderChanges, renderWriteResult } from '../fixers/render.js';
 import { writeChanges } from '../fixers/writer.js';
-import { scan, type ScanOptions } from './scan.js';
+import { scan, type ScanOptions } from '../pipeline/scan.js';
 
 export interface FixCommandOptions {
   write: boolean;
@@ -27,9 +27,6 @@ function progressBar(label: string): (done: number, total: number) => void {
 /** Runs `kaudit fix`: the dry run (diff, files, plan), or with --write the writes. Returns the exit status. */
 export async function runFix(paths: string[], options: FixCommandOptions, toolVersion: string): Promise<number> {
   const scanOptions: ScanOptions = {
-    formats: ['text'],
-    outputs: [],
-    failOn: 'none',
     now: options.now,
     rule: options.rule,
     disable: [],

@@ -10,6 +10,8 @@ export class HostContext {
   readonly fs: HostFS;
   private readonly textCache = new Map<string, string | null>();
   private readonly yamlCache = new Map<string, YamlDocument[] | null>();
+  /** uid → user name and gid → group name, from the host's own etc/passwd and etc/group. */
+  private accounts?: { users: Map<number, string>; groups: Map<number, string> };
 
   constructor(
     readonly cluster: Cluster,
@@ -39,6 +41,60 @@ export class HostContext {
   }
 
   /**
+   * "user:group" of a file: from the snapshot's manifest, or on a live node from the
+   * file's uid and gid named through the host root's own etc/passwd and etc/group
+   * (never the accounts of the machine kaudit runs on); numeric where no name is known.
+   */
+  ownerOf(hostPath: string, stat: fs.Stats): string | undefined {
+    if (this.host.owners === 'snapshot') return this.snapshot?.owners?.get(hostPath);
+    if (this.host.owners !== 'filesystem') return undefined;
+    this.accounts ??= { users: this.readAccounts('/etc/passwd'), groups: this.readAccounts('/etc/group') };
+    return `${this.accounts.users.get(stat.uid) ?? stat.uid}:${this.accounts.groups.get(stat.gid) ?? stat.gid}`;
+  }
+
+  /** `name:x:id:…` lines of passwd or group → id → name (the first name of an id wins, as getpwuid). */
+  private readAccounts(hostPath: string): Map<number, string> {
+    const names = new Map<number, string>();
+    let text: string | undefined;
+    try {
+      text = this.fs.readFile(hostPath)?.data.toString('utf8');
+    } catch {
+      text = undefined;
+    }
+    for (const line of text?.split('\n') ?? []) {
+      const [name, , id] = line.split(':');
+      const number = Number(id);
+      if (name && id !== undefined && /^\d+$/.test(id) && !names.has(number)) names.set(number, name);
+    }
+    return names;
+  }
+
+  /** Records the mode and owner of a file or folder the collectors saw. */
+  recordFacts(hostPath: string, stat: fs.Stats): void {
+    const mode = this.modeOf(hostPath, stat);
+    const owner = this.ownerOf(hostPath, stat);
+    this.cluster.addFileFacts({
+      host: this.host.name,
+      hostPath,
+      isDirectory: stat.isDirectory(),
+      ...(mode !== undefined ? { mode } : {}),
+      ...(owner !== undefined ? { owner } : {}),
+      at: this.at(hostPath),
+    });
+  }
+
+  /** Records the facts of a path a setting names (a data folder the walk does not enter), when it exists. */
+  recordFactsOf(hostPath: string): void {
+    if (this.cluster.fileFacts(this.host.name, hostPath)) return;
+    try {
+      const resolved = this.fs.resolve(hostPath);
+      if (resolved) this.recordFacts(hostPath, resolved.stat);
+    } catch {
+      // a link out of the host root or a loop: nothing is known of it
+    }
+  }
+
+  /**
    * The host path a file really has, links resolved (kubelet-client-current.pem →
    * the rotated file): one file read through two links is one file in the model.
    */
@@ -55,7 +111,10 @@ export class HostContext {
   readBytes(hostPath: string): { data: Buffer; stat: fs.Stats } | undefined {
     try {
       const read = this.fs.readFile(hostPath);
-      if (read) (this.host.filesRead ??= new Set()).add(hostPath);
+      if (read) {
+        (this.host.filesRead ??= new Set()).add(hostPath);
+        this.recordFacts(hostPath, read.stat);
+      }
       return read;
     } catch (error) {
       if (error instanceof HostPathError) this.warn(hostPath, error.message);

@@ -1,3 +1,4 @@
+import type fs from 'node:fs';
 import path from 'node:path/posix';
 import { identifyCommand, parseFlags } from './args.js';
 import { applyConfigFile } from './config-files.js';
@@ -137,12 +138,14 @@ class HostCollector {
     const onProblem = (hostPath: string, message: string) => ctx.warn(hostPath, message);
     const starts = this.only ? [this.only] : this.live ? LIVE_FOLDERS : ['/'];
     const skip = new Set(this.live ? ['/var/lib/kubelet/pods'] : SKIPPED_FOLDERS);
-    const files = starts.flatMap((start) => walk(ctx.fs, start, { skip, onProblem }));
+    const onFolder = (hostPath: string, stat: fs.Stats) => ctx.recordFacts(hostPath, stat);
+    const files = starts.flatMap((start) => walk(ctx.fs, start, { skip, onProblem, onFolder }));
 
     const unitNames = new Set<string>();
     const components: Component[] = [];
     for (const entry of files) {
       const hostPath = entry.hostPath;
+      ctx.recordFacts(hostPath, entry.stat);
       const ext = extensionOf(hostPath);
       if (isUnitFile(hostPath)) {
         const relative = hostPath.slice(UNIT_DIRS.find((dir) => hostPath.startsWith(`${dir}/`))!.length + 1);

@@ -149,6 +149,8 @@ export interface WalkOptions {
   /** Host paths of folders not to enter (e.g. /proc). */
   skip: Set<string>;
   onProblem(hostPath: string, message: string): void;
+  /** Called for each folder entered. */
+  onFolder?(hostPath: string, stat: fs.Stats): void;
 }
 
 /**
@@ -168,6 +170,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     const id = `${stat.dev}:${stat.ino}`;
     if (seenFolders.has(id)) return;
     seenFolders.add(id);
+    options.onFolder?.(hostPath, stat);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(real, { withFileTypes: true });

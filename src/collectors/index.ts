@@ -32,10 +32,13 @@ function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot 
   const file = path.join(hostRoot, SNAPSHOT_MANIFEST);
   if (!fs.existsSync(file)) return undefined;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { publicHalves?: string[]; modes?: Record<string, string | number>; versions?: Record<string, string> };
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { publicHalves?: string[]; modes?: Record<string, string | number>; owners?: Record<string, string>; versions?: Record<string, string> };
     const snapshot: Snapshot = { versions: {}, ...(parsed.publicHalves ? { publicHalves: new Set(parsed.publicHalves) } : {}) };
     if (parsed.modes) {
       snapshot.modes = new Map(Object.entries(parsed.modes).map(([hostPath, mode]) => [hostPath, typeof mode === 'number' ? mode : parseInt(mode, 8)]));
+    }
+    if (parsed.owners && typeof parsed.owners === 'object') {
+      snapshot.owners = new Map(Object.entries(parsed.owners).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     }
     for (const [kind, version] of Object.entries(parsed.versions ?? {})) {
       const plain = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
@@ -61,6 +64,8 @@ function hostNameIn(root: string): string {
 function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean): void {
   const snapshot = live ? undefined : readSnapshot(cluster, hostRoot, host);
   if (snapshot?.modes) host.modes = 'snapshot';
+  if (live) host.owners = 'filesystem';
+  else if (snapshot?.owners) host.owners = 'snapshot';
   cluster.hosts.push(host);
   collectHost(cluster, host, hostRoot, live, snapshot);
 }
@@ -78,7 +83,7 @@ export function collect(paths: string[], hostRoots: string[] = []): Cluster {
     if (!isDirectory(absolute)) throw new InputError(`${given}: no such folder`);
     const root = cluster.roots.length;
     cluster.roots.push({ path: absolute, given });
-    addHost(cluster, { name: hostNameIn(absolute), root, prefix: '', modes: 'filesystem', live: true }, absolute, true);
+    addHost(cluster, { name: hostNameIn(absolute), root, prefix: '', modes: 'filesystem', owners: 'unknown', live: true }, absolute, true);
   }
   for (const given of paths) {
     const absolute = path.resolve(given);
@@ -93,14 +98,14 @@ export function collect(paths: string[], hostRoots: string[] = []): Cluster {
     if (stat.isFile()) {
       cluster.roots.push({ path: path.dirname(absolute), given });
       const name = path.basename(absolute);
-      addLooseFile(cluster, { name, root, prefix: '', modes: 'filesystem', loose: true }, absolute);
+      addLooseFile(cluster, { name, root, prefix: '', modes: 'filesystem', owners: 'unknown', loose: true }, absolute);
       continue;
     }
     cluster.roots.push({ path: absolute, given });
     if (live) {
-      addHost(cluster, { name: hostNameIn(absolute), root, prefix: '', modes: 'filesystem', live: true }, absolute, true);
+      addHost(cluster, { name: hostNameIn(absolute), root, prefix: '', modes: 'filesystem', owners: 'unknown', live: true }, absolute, true);
     } else if (isHostRoot(absolute)) {
-      addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem' }, absolute, false);
+      addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem', owners: 'unknown' }, absolute, false);
     } else {
       addClusterFolder(cluster, root, absolute);
     }
@@ -121,11 +126,11 @@ function addClusterFolder(cluster: Cluster, root: number, absolute: string): voi
     .sort();
   if (hostFolders.length === 0) {
     // Not a cluster: a folder of manifests and certificates, read as one loose "host".
-    addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem', loose: true }, absolute, false);
+    addHost(cluster, { name: path.basename(absolute), root, prefix: '', modes: 'filesystem', owners: 'unknown', loose: true }, absolute, false);
     return;
   }
   for (const name of hostFolders) {
-    addHost(cluster, { name, root, prefix: name, modes: 'filesystem' }, path.join(absolute, name), false);
+    addHost(cluster, { name, root, prefix: name, modes: 'filesystem', owners: 'unknown' }, path.join(absolute, name), false);
   }
 }
 

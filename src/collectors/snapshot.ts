@@ -8,6 +8,8 @@ export interface Snapshot {
   /** Files where `kaudit collect` replaced private keys by their public halves. */
   publicHalves?: Set<string>;
   modes?: Map<string, number>;
+  /** "user:group" by host path, as `kaudit collect` named them through the host's own passwd and group files. */
+  owners?: Map<string, string>;
   versions: Partial<Record<ComponentKind, string>>;
 }
 

@@ -4,6 +4,7 @@ import type {
   Component,
   ComponentKind,
   Diagnostic,
+  FileFacts,
   FileReference,
   Host,
   KeyFile,
@@ -18,6 +19,7 @@ import type {
   Route,
   ScanRoot,
   Setting,
+  Unknown,
 } from './types.js';
 
 /** The last value of a setting: later flags override earlier ones, as in the components' flag parsers. */
@@ -54,9 +56,32 @@ export class Cluster {
   readonly suppressions: Suppression[] = [];
   readonly processes: Process[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** What sources could not show (see Unknown); one entry per source and cause. */
+  readonly unknowns: Unknown[] = [];
+  /** Mode and owner of the files and folders read, where known. */
+  readonly files: FileFacts[] = [];
 
   private certIndex?: Map<string, Certificate[]>;
   private keyIndex?: Map<string, KeyFile[]>;
+  private readonly factsIndex = new Map<string, FileFacts>();
+
+  /** Records what is known of a file or folder (once per host and path). */
+  addFileFacts(facts: FileFacts): void {
+    const key = pathKey(facts.host, facts.hostPath);
+    if (this.factsIndex.has(key)) return;
+    this.factsIndex.set(key, facts);
+    this.files.push(facts);
+  }
+
+  fileFacts(host: string, hostPath: string): FileFacts | undefined {
+    return this.factsIndex.get(pathKey(host, hostPath));
+  }
+
+  /** Records a source's blind spot once per what and why. */
+  addUnknown(unknown: Unknown): void {
+    if (this.unknowns.some((u) => u.what === unknown.what && u.why === unknown.why)) return;
+    this.unknowns.push(unknown);
+  }
 
   componentsOf(kind: ComponentKind): Component[] {
     return this.components.filter((c) => c.kind === kind);

@@ -15,6 +15,8 @@ export interface Finding {
   related: Array<SourceLocation & { message?: string }>;
   /** Identifies the finding across runs: rule, host, file and what is wrong, never the line. */
   fingerprint: string;
+  /** Ids of the CIS Kubernetes Benchmark controls the finding fails (empty when none covers it). */
+  cis: string[];
   /** The fix the rule proposes (none when it has no fix for this case). */
   fixes: FixIntent[];
 }

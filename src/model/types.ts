@@ -291,6 +291,35 @@ export interface Process {
   at: SourceLocation;
 }
 
+/** What is known of a file or folder beyond its contents: mode and owner, where known. */
+export interface FileFacts {
+  host: string;
+  hostPath: string;
+  isDirectory: boolean;
+  /** Permission bits (0o600); undefined when the host's modes are not known. */
+  mode?: number;
+  /** "user:group" names (numeric "0:0" when no name is known); undefined when owners are not known. */
+  owner?: string;
+  at: SourceLocation;
+}
+
+/**
+ * What a source could not show. Unknown is not absent: it never becomes a finding
+ * under a rule's own ID; it is said once per source and cause.
+ */
+export interface Unknown {
+  /** What could not be judged ("kubelet settings of node worker-1"). */
+  what: string;
+  /** Why ("GET /api/v1/nodes/worker-1/proxy/configz answered 403"). */
+  why: string;
+  /** What would supply it ("the nodes/proxy permission, or a node scan"). */
+  supply: string;
+  /** The source it concerns: a live URL (root -1), or a host's file. */
+  at?: SourceLocation;
+  /** Rules or CIS controls left unjudged by it. */
+  affects?: string[];
+}
+
 export interface Diagnostic {
   level: 'warning' | 'error';
   /** Host and file the problem concerns, relative to the scan root (absent for argument errors). */
@@ -305,6 +334,12 @@ export interface Host {
   prefix: string;
   /** Where file modes come from: the file system, a snapshot's manifest, or unknown. */
   modes: 'filesystem' | 'snapshot' | 'unknown';
+  /**
+   * Where file owners come from: a live node's file system (uid/gid named through the
+   * host's own etc/passwd and etc/group), a snapshot's manifest, or unknown (a copied
+   * tree's owners are whoever copied it).
+   */
+  owners: 'filesystem' | 'snapshot' | 'unknown';
   /** True for loose manifest folders (not a host root). */
   loose?: boolean;
   /** A running node (`/`, or --host-root): only the folders Kubernetes uses are read. */

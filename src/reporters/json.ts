@@ -12,6 +12,7 @@ function findingJson(f: Finding) {
     line: f.at.line ?? null,
     related: f.related.map((r) => ({ host: r.host, root: r.root, file: r.file, line: r.line ?? null, message: r.message ?? null })),
     fingerprint: f.fingerprint,
+    cis: f.cis,
   };
 }
 
@@ -42,6 +43,15 @@ export function formatJson(result: ScanResult): string {
       version: c.version ?? null,
       // Flag values are paths, addresses and switches; secrets live in the files they name.
       flags: c.settings.map((s) => ({ name: s.name, value: s.value, origin: s.origin, file: s.at.file, line: s.at.line ?? null })),
+    })),
+    // What the sources could not show: never findings (interfaces.md, "Unknown is not absent").
+    unknowns: cluster.unknowns.map((u) => ({
+      what: u.what,
+      why: u.why,
+      supply: u.supply,
+      host: u.at?.host ?? null,
+      file: u.at?.file ?? null,
+      affects: u.affects ?? [],
     })),
     warnings: cluster.diagnostics.map((d) => ({
       level: d.level,

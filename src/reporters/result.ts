@@ -1,7 +1,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { Finding, Level } from '../model/finding.js';
 import type { Rule } from '../rules/rule.js';
-import type { SuppressionOutcome } from '../cli/suppressions.js';
+import type { SuppressionOutcome } from '../pipeline/suppressions.js';
 
 /** Everything a reporter needs; reporters never recompute findings. */
 export interface ScanResult {

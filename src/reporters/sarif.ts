@@ -63,7 +63,7 @@ export function formatSarif(result: ScanResult): string {
               helpUri: `${HELP_BASE_URL}${docPath(rule)}`,
               help: helpOf(rule),
               defaultConfiguration: { level: rule.level },
-              properties: { tags: rule.tags, precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.level] },
+              properties: { tags: rule.tags, precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.level], ...(rule.cis?.length ? { cis: rule.cis } : {}) },
             })),
           },
         },
@@ -77,6 +77,13 @@ export function formatSarif(result: ScanResult): string {
                 level: d.level,
                 message: { text: d.message },
                 ...(d.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, d.at).artifactLocation } }] } : {}),
+              })),
+              // Unknown is not absent: what a source could not show is a note, never a result.
+              ...cluster.unknowns.map((u) => ({
+                level: 'note',
+                message: { text: `not checked: ${u.what}: ${u.why}; ${u.supply}` },
+                ...(u.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, u.at).artifactLocation } }] } : {}),
+                ...(u.affects?.length ? { properties: { affects: u.affects } } : {}),
               })),
               ...(result.unusedSuppressions ?? []).map(({ suppression, why }) => ({
                 level: 'warning',
@@ -122,7 +129,7 @@ export function formatSarif(result: ScanResult): string {
       ...(result.baseline ? { baselineState: 'new' } : {}),
       // GitHub code scanning closes a result suppressed in source, with the reason.
       ...(suppression ? { suppressions: [sarifSuppression(suppression)] } : {}),
-      properties: { host: finding.at.host },
+      properties: { host: finding.at.host, ...(finding.cis.length > 0 ? { cis: finding.cis } : {}) },
     };
   }
 }

@@ -51,6 +51,9 @@ export function formatText(result: ScanResult, options: TextOptions): string {
     const host = suppression.kind === 'config' || at.host === at.file.split('/')[0] ? '' : `${at.host}: `;
     lines.push(paint(color, 'warning', `unused suppression at ${host}${at.file}:${at.line}: ${why}`));
   }
+  for (const unknown of result.cluster.unknowns) {
+    lines.push(paint(color, 'dim', `not checked: ${unknown.what}: ${unknown.why}; ${unknown.supply}`));
+  }
   if (result.baseline) {
     const { known, gone, file } = result.baseline;
     lines.push(paint(color, 'dim', `${plural(known, 'finding')} left out as in the baseline ${file}; ${gone} of its findings ${gone === 1 ? 'is' : 'are'} gone`));

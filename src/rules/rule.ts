@@ -21,6 +21,8 @@ export interface Report {
   key: string;
   /** What `kaudit fix` does for this finding: changes to write, or plan steps. */
   fix?: FixIntent | FixIntent[];
+  /** The CIS controls this finding fails, when they differ from the rule's own `cis`. */
+  cis?: string[];
 }
 
 export interface Rule {
@@ -32,6 +34,8 @@ export interface Rule {
   /** What `kaudit fix` does for it. */
   fix: 'fix' | 'plan';
   tags: string[];
+  /** The CIS Kubernetes Benchmark (v1.12) controls every finding of this rule fails. */
+  cis?: string[];
   check(cluster: Cluster, context: RuleContext, report: (finding: Report) => void): void;
 }
 

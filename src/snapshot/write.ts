@@ -79,6 +79,7 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
     const source = hostRootOf(cluster, host);
     const folder = path.join(options.output, host.name);
     const modes: Record<string, string> = {};
+    const owners: Record<string, string> = {};
     let files = 0;
     let masked = 0;
     const publicHalves: string[] = [];
@@ -103,7 +104,11 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
       const target = path.join(folder, hostPath);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, content, { mode: 0o600 });
-      if (!hostPath.startsWith('/proc/')) modes[hostPath] = mode.toString(8).padStart(4, '0');
+      if (!hostPath.startsWith('/proc/')) {
+        modes[hostPath] = mode.toString(8).padStart(4, '0');
+        const owner = cluster.fileFacts(host.name, hostPath)?.owner;
+        if (owner) owners[hostPath] = owner;
+      }
       files++;
     }
     // Links a setting names (kubelet-client-current.pem → the rotated file) are kept as links.
@@ -115,9 +120,14 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
       fs.mkdirSync(path.dirname(link), { recursive: true });
       fs.symlinkSync(ref.hostPath, link);
     }
+    // Folders keep their mode and owner too (the PKI folder, etcd's data folder).
+    for (const facts of cluster.files.filter((f) => f.host === host.name && f.isDirectory && !f.hostPath.startsWith('/proc'))) {
+      if (facts.mode !== undefined) modes[facts.hostPath] = facts.mode.toString(8).padStart(4, '0');
+      if (facts.owner) owners[facts.hostPath] = facts.owner;
+    }
     const versions = Object.fromEntries(cluster.components.filter((c) => c.host === host.name && c.version).map((c) => [c.kind, c.version!]));
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, SNAPSHOT_MANIFEST), `${JSON.stringify({ collectedBy: 'kaudit collect', includesKeys: options.includeKeys, publicHalves, modes, versions }, null, 2)}\n`);
+    fs.writeFileSync(path.join(folder, SNAPSHOT_MANIFEST), `${JSON.stringify({ collectedBy: 'kaudit collect', includesKeys: options.includeKeys, publicHalves, modes, owners, versions }, null, 2)}\n`);
     results.push({ host: host.name, folder, files, masked });
   }
   return results;

@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { Suppression } from '../model/types.js';
 import { ruleMatchesPattern, rulesMatching } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
-import { globToRegExp, type ConfigIgnore } from './config.js';
+import { globToRegExp, type ConfigIgnore } from '../cli/config.js';
 
 /** A finding a suppression covers: reported as suppressed, never failing. */
 export interface SuppressedFinding {
