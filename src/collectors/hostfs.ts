@@ -107,6 +107,22 @@ export class HostFS {
     return { data: readRegularFile(resolved.real, resolved.stat), stat: resolved.stat };
   }
 
+  /** The names in a folder, sorted; empty when it is not a folder or cannot be read. */
+  list(hostPath: string): string[] {
+    let resolved: ResolvedPath | undefined;
+    try {
+      resolved = this.resolve(hostPath);
+    } catch {
+      return [];
+    }
+    if (!resolved?.stat.isDirectory()) return [];
+    try {
+      return fs.readdirSync(resolved.real).sort();
+    } catch {
+      return [];
+    }
+  }
+
   exists(hostPath: string): boolean {
     try {
       return this.resolve(hostPath) !== undefined;

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { identifyCommand, parseFlags, splitWords, type Word } from './args.js';
 import type { HostContext } from './context.js';
 import { etcdFlagOfVariable, parseEnvFile, parseEnvironmentAssignments } from './envfile.js';
@@ -125,20 +124,10 @@ export function unitFiles(ctx: HostContext, unitName: string): string[] {
   const dropIns = new Map<string, string>();
   for (const dir of [...UNIT_DIRS].reverse()) {
     const folder = `${dir}/${unitName}.d`;
-    const resolved = ctx.fs.resolve(folder);
-    if (!resolved?.stat.isDirectory()) continue;
-    for (const name of listNames(resolved.real)) if (name.endsWith('.conf')) dropIns.set(name, `${folder}/${name}`);
+    for (const name of ctx.fs.list(folder)) if (name.endsWith('.conf')) dropIns.set(name, `${folder}/${name}`);
   }
   const ordered = [...dropIns.keys()].sort().map((name) => dropIns.get(name)!);
   return [main, ...ordered];
-}
-
-function listNames(real: string): string[] {
-  try {
-    return fs.readdirSync(real);
-  } catch {
-    return [];
-  }
 }
 
 /** Reads a service unit into a component, when its ExecStart starts one. */

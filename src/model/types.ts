@@ -39,6 +39,8 @@ export interface Setting {
   at: SourceLocation;
   /** The config-file field or env variable when origin is not `flag`. */
   sourceKey?: string;
+  /** The value is a secret (a token, a password): outputs print it masked (model/secrets.ts). */
+  secret?: boolean;
 }
 
 /** A hostPath volume mounted into a static pod. */
