@@ -43,3 +43,21 @@ export function shown(setting: { value: string; secret?: boolean }): string {
   if (setting.secret) return MASK;
   return maskUrlPassword(setting.value);
 }
+
+/**
+ * Lines of a config text that carry a secret value, by structure: a private key PEM
+ * block, `client-key-data`, `token`, `password`, `secret` fields, flags and variables
+ * whose names say so, passwords in URLs. Diffs and snapshots print such lines masked.
+ */
+export function maskSecretsInText(text: string): string {
+  return text
+    .replace(/(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g, `$1\n${MASK}\n$2`)
+    .replace(/^([ \t]*(?:-[ \t]+)?["']?([A-Za-z0-9_.-]+)["']?[ \t]*:[ \t]*)(["']?)([^\s"'#][^"'#\n]*?)\3([ \t]*(?:#.*)?)$/gm, (line, head: string, name: string, quote: string, value: string, tail: string) =>
+      isSecretSetting(name, value) ? `${head}${quote}${MASK}${quote}${tail}` : line,
+    )
+    .replace(/(--?([A-Za-z0-9_-]+)=)(\S+)/g, (flag, head: string, name: string, value: string) => (isSecretSetting(name, value) ? `${head}${MASK}` : flag))
+    .replace(/^([ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=)(.+)$/gm, (line, head: string, name: string, value: string) => (isSecretSetting(name, value) ? `${head}${MASK}` : line))
+    .split('\n')
+    .map(maskUrlPassword)
+    .join('\n');
+}
