@@ -27,8 +27,14 @@ export type ComponentKind =
 /** How a component is run on its host. */
 export type ComponentSource = 'static-pod' | 'systemd' | 'env-file' | 'process' | 'live';
 
-/** Where a setting came from: a command-line flag, an environment variable or a config file field. */
-export type SettingOrigin = 'flag' | 'env' | 'config-file';
+/**
+ * Where a setting came from: a command-line flag, an environment variable, a config file
+ * field, or a default that a distribution applies to the components it embeds (k3s and
+ * RKE2 start their apiserver with flags of their own; etcd-manager generates etcd's).
+ * A distribution default is located where the distribution is configured (its
+ * config.yaml or unit) and names the documentation it follows in `sourceKey`.
+ */
+export type SettingOrigin = 'flag' | 'env' | 'config-file' | 'distribution-default';
 
 export interface Setting {
   /** The flag name without dashes, e.g. `tls-cert-file`. */
