@@ -10,6 +10,7 @@ import { applyContinuationRemovals, removeFlag, setFlag } from './flags.js';
 import { lineRange, lineStarts } from './text.js';
 import type { FixIntent } from './types.js';
 import { setYamlPath, yamlValueRange } from './yaml-edit.js';
+import { weaveNpc, weavePassword } from './weave.js';
 import { setting, type Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
 import type { CniConfig, Component, Manifest } from '../model/types.js';
@@ -253,6 +254,10 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
     case 'new-etcd-ca':
       if (cs.once('new-etcd-ca')) await newEtcdCa(cs, ruleId, options.now);
       return;
+    case 'weave-password':
+      return weavePassword(cs, intent.weave, ruleId);
+    case 'weave-npc':
+      return weaveNpc(cs, intent.weave, intent.networkPolicies, ruleId);
     case 'plan':
       for (const step of intent.steps) cs.addPlan(step, ruleId);
       return;
