@@ -19,6 +19,8 @@ export interface EtcdSourceOptions {
   key?: string;
   /** Per request, in milliseconds. */
   timeoutMs?: number;
+  /** Keys per keys-only page and values per page under /registry/secrets/ (defaults: 500 and 8). */
+  secretPages?: { keys: number; values: number };
 }
 
 interface TlsFiles {
@@ -151,14 +153,14 @@ type RangeAnswer = { header?: { revision?: string }; kvs?: Array<{ key?: string;
  * then the values a few at a time at one revision, each cut to its first bytes at once
  * (etcd has no partial read). No value beyond its `k8s:enc:` prefix is kept.
  */
-async function readSecretPrefixes(endpoint: string, files: TlsFiles, timeoutMs: number): Promise<LiveEtcdSecret[]> {
+async function readSecretPrefixes(endpoint: string, files: TlsFiles, timeoutMs: number, pages = { keys: KEY_PAGE, values: VALUE_PAGE }): Promise<LiveEtcdSecret[]> {
   const range = (body: object) => request(`${endpoint}/v3/kv/range`, 'POST', files, timeoutMs, body) as Promise<RangeAnswer>;
   const end = b64(SECRETS_PREFIX.slice(0, -1) + String.fromCharCode(SECRETS_PREFIX.charCodeAt(SECRETS_PREFIX.length - 1) + 1));
   const keys: string[] = [];
   let revision: string | undefined;
   let from = SECRETS_PREFIX;
   for (;;) {
-    const page = await range({ key: b64(from), range_end: end, keys_only: true, limit: KEY_PAGE, ...(revision ? { revision } : {}) });
+    const page = await range({ key: b64(from), range_end: end, keys_only: true, limit: pages.keys, ...(revision ? { revision } : {}) });
     revision ??= page.header?.revision;
     const batch = (page.kvs ?? []).map((kv) => Buffer.from(kv.key ?? '', 'base64').toString('utf8'));
     keys.push(...batch);
@@ -166,9 +168,9 @@ async function readSecretPrefixes(endpoint: string, files: TlsFiles, timeoutMs: 
     from = after(batch[batch.length - 1]);
   }
   const secrets: LiveEtcdSecret[] = [];
-  for (let i = 0; i < keys.length; i += VALUE_PAGE) {
-    const last = keys[Math.min(i + VALUE_PAGE, keys.length) - 1];
-    const page = await range({ key: b64(keys[i]), range_end: b64(after(last)), limit: VALUE_PAGE, ...(revision ? { revision } : {}) });
+  for (let i = 0; i < keys.length; i += pages.values) {
+    const last = keys[Math.min(i + pages.values, keys.length) - 1];
+    const page = await range({ key: b64(keys[i]), range_end: b64(after(last)), limit: pages.values, ...(revision ? { revision } : {}) });
     for (const kv of page.kvs ?? []) {
       const key = Buffer.from(kv.key ?? '', 'base64').toString('utf8');
       const encryptedWith = encryptionPrefix(kv.value ?? '');
@@ -211,7 +213,7 @@ export async function collectLiveEtcd(cluster: Cluster, options: EtcdSourceOptio
   const reachable = endpoints.find((e) => e.reachable && e.healthy);
   if (reachable) {
     try {
-      cluster.liveEtcd.secrets = await readSecretPrefixes(reachable.url, files, timeoutMs);
+      cluster.liveEtcd.secrets = await readSecretPrefixes(reachable.url, files, timeoutMs, options.secretPages);
     } catch (error) {
       const status = (error as { status?: number }).status;
       cluster.addUnknown({

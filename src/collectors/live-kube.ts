@@ -234,7 +234,7 @@ class LiveKubeReader {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.configzConcurrency ?? 8, kubelets.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.options.configzConcurrency ?? 16, kubelets.length) }, worker));
     for (const [key, { why, nodes }] of failed) {
       this.cluster.addUnknown({
         what: `kubelet settings of ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${someOf(nodes.sort())})`,

@@ -3,6 +3,7 @@
  * collector's own converters: RuleTester cases for live objects, without a server.
  */
 import type { Cluster } from '../../src/model/cluster.js';
+import { encryptionPrefix, liveAt } from '../../src/collectors/live-etcd.js';
 import { ApiPlace, PodGroups, bindingOf, bootstrapTokenOf, emptyLiveKube, namespaceOf, roleOf, serviceAccountOf, weaveOfLiveDaemonSet } from '../../src/collectors/live-objects.js';
 
 export const API_SERVER = 'https://10.0.0.1:6443';
@@ -18,9 +19,21 @@ export interface ApiObjects {
   clusterRoles?: unknown[];
   roleBindings?: unknown[];
   clusterRoleBindings?: unknown[];
+  /** Values stored under /registry/secrets/ of a live etcd (key → the value's bytes). */
+  etcdSecrets?: Record<string, Buffer>;
 }
 
+export const ETCD_ENDPOINT = 'https://10.0.0.11:2379';
+
 export function loadApiObjects(cluster: Cluster, objects: ApiObjects): void {
+  if (objects.etcdSecrets) {
+    // As the etcd collector keeps them: the key and the value's prefix, nothing more.
+    const secrets = Object.entries(objects.etcdSecrets).map(([key, value]) => {
+      const encryptedWith = encryptionPrefix(value.toString('base64'));
+      return { key, ...(encryptedWith ? { encryptedWith } : {}), at: liveAt('etcd', `${ETCD_ENDPOINT}${key}`) };
+    });
+    cluster.liveEtcd = { endpoints: [], members: [], at: liveAt('etcd', ETCD_ENDPOINT), secrets };
+  }
   const place = new ApiPlace(API_SERVER);
   const live = emptyLiveKube(API_SERVER);
   cluster.liveKube = live;
