@@ -233,3 +233,23 @@ describe('a refused TLS or authentication handshake', () => {
     }, 60_000);
   }
 });
+
+describe('fixes of what the API shows', () => {
+  it('plan the changes on the node, with its name and the KubeletConfiguration field, for a kubelet read through configz', async () => {
+    const { planFixes } = await import('../src/fixers/index.js');
+    const { renderChanges } = await import('../src/fixers/render.js');
+    const api = await startStandIn({ nodes: 4, pods: 3, bootstrapTokens: [{ id: 'abcdef' }], kubeletConfigOf: PLANTED.kubeletConfigOf! });
+    try {
+      const { cluster, findings } = await liveScan(api);
+      const dryRun = renderChanges(await planFixes(cluster, findings, { now: NOW }));
+      expect(dryRun).toContain('On node-3, kubelet: set authentication.anonymous.enabled: false in the KubeletConfiguration its --config names');
+      expect(dryRun).toContain('On node-3, kubelet: set rotateCertificates: true');
+      expect(dryRun).toContain('$ kubeadm token delete abcdef');
+      expect(dryRun).toContain("kubectl -n kube-system patch daemonset weave-net --patch");
+      expect(dryRun).toContain("On cp-1, kube-apiserver: write an EncryptionConfiguration");
+      expect(dryRun).not.toMatch(/Not fixed:|Cannot read|unknown host/);
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
+});
