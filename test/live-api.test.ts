@@ -200,6 +200,31 @@ describe('unknown is not absent', () => {
   }, 60_000);
 });
 
+describe('a node scanned in the same run supplies what the API cannot show', () => {
+  it('no unknown for the encryption config of a node whose folder is scanned, nor for its kubelet', async () => {
+    const { TreeWriter } = await import('./support/tree.js');
+    const { staticPod } = await import('./support/hosts.js');
+    const { encryptionConfig } = await import('./support/kubeadm.js');
+    const tree = TreeWriter.temp();
+    const api = await startStandIn({ nodes: 2, pods: 1, apiserverFlags: ['--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml'], forbid: ['/api/v1/nodes/proxy'] });
+    try {
+      staticPod(tree, 'cp-1', 'kube-apiserver', ['--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml'], { mounts: ['/etc/kubernetes/pki', '/etc/kubernetes/enc'] });
+      tree.write('cp-1', '/etc/kubernetes/enc/encryption-config.yaml', encryptionConfig(Buffer.alloc(32, 7).toString('base64')), 0o600);
+      tree.write('node-1', '/etc/systemd/system/kubelet.service', '[Service]\nExecStart=/usr/bin/kubelet --rotate-certificates=true --anonymous-auth=false\n');
+      tree.write('node-0', '/etc/hostname', 'node-0\n');
+      tree.writeSnapshotManifests();
+      const run = await kauditAsync(['scan', tree.dir, '--kubeconfig', api.kubeconfig, '--format', 'json', '--fail-on', 'none'], { timeout: 60_000 });
+      const report = JSON.parse(run.stdout) as { unknowns: Array<{ what: string }> };
+      const whats = report.unknowns.map((u) => u.what);
+      expect(whats.filter((w) => w.startsWith('the encryption config')).sort()).toEqual(['cp-2', 'cp-3'].map((host) => `the encryption config /etc/kubernetes/enc/encryption-config.yaml of kube-apiserver on ${host}`));
+      expect(whats.filter((w) => w.startsWith('kubelet settings'))).toEqual(['kubelet settings of 1 node (node-0)']);
+    } finally {
+      tree.cleanup();
+      await api.close();
+    }
+  }, 60_000);
+});
+
 describe('a refused TLS or authentication handshake', () => {
   let api: StandIn;
   let strict: StandIn;

@@ -193,7 +193,8 @@ class LiveKubeReader {
   noteHiddenFiles(component: Component): void {
     if (component.kind !== 'kube-apiserver') return;
     const flag = setting(component, 'encryption-provider-config') ?? setting(component, 'experimental-encryption-provider-config');
-    if (!flag) return;
+    // A scan of the node in the same run supplies the file.
+    if (!flag || this.scannedOnNode('kube-apiserver', component.host)) return;
     this.cluster.addUnknown({
       what: `the encryption config ${flag.value} of kube-apiserver on ${component.host}`,
       why: 'files on the nodes are not visible through the Kubernetes API',
@@ -203,8 +204,14 @@ class LiveKubeReader {
     });
   }
 
-  /** Kubelet settings through the API proxy (nodes/proxy), a few nodes at a time. */
-  async readConfigz(core: import('@kubernetes/client-node').CoreV1Api, kubelets: Component[]): Promise<void> {
+  /** Whether a folder or node scan of this run already holds the component of that host. */
+  scannedOnNode(kind: ComponentKind, host: string): boolean {
+    return this.cluster.components.some((c) => c.kind === kind && c.host === host && c.definedAt.root >= 0);
+  }
+
+  /** Kubelet settings through the API proxy (nodes/proxy), a few nodes at a time; nodes scanned themselves are not asked. */
+  async readConfigz(core: import('@kubernetes/client-node').CoreV1Api, all: Component[]): Promise<void> {
+    const kubelets = all.filter((k) => !this.scannedOnNode('kubelet', k.host));
     if (this.stopped || kubelets.length === 0) return;
     this.options.onProgress?.('kubelet settings (configz)');
     const failed = new Map<string, { why: string; nodes: string[] }>();
