@@ -254,6 +254,29 @@ class LiveKubeReader {
   }
 }
 
+/**
+ * The client makes a new TLS connection for every request: thousands of configz calls and
+ * list pages then spend their time in handshakes. Its API clients are made here as
+ * `makeApiClient` makes them, plus one keep-alive agent with the same TLS settings (from
+ * the kubeconfig, through the client) that carries every request; the client still
+ * authenticates each one. Not for proxies, whose agents the client makes itself.
+ */
+async function apiClients(k8s: ClientNode, kc: import('@kubernetes/client-node').KubeConfig) {
+  const cluster = kc.getCurrentCluster();
+  let close = () => {};
+  let make = <T>(type: new (config: import('@kubernetes/client-node').Configuration) => T): T => kc.makeApiClient(type as never) as T;
+  if (cluster && cluster.server.startsWith('https:') && !cluster.proxyUrl) {
+    const https = await import('node:https');
+    const request: import('node:https').RequestOptions = {};
+    await kc.applyToHTTPSOptions(request);
+    const agent = new https.Agent({ ...((request.agent as import('node:https').Agent | undefined)?.options ?? {}), keepAlive: true, maxSockets: 16 });
+    const reuse = { pre: async (context: import('@kubernetes/client-node').RequestContext) => (context.setAgent(agent), context), post: async (response: import('@kubernetes/client-node').ResponseContext) => response };
+    close = () => agent.destroy();
+    make = (type) => new type(k8s.createConfiguration({ baseServer: new k8s.ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, promiseMiddleware: [reuse] }));
+  }
+  return { core: make(k8s.CoreV1Api), apps: make(k8s.AppsV1Api), rbac: make(k8s.RbacAuthorizationV1Api), networking: make(k8s.NetworkingV1Api), close };
+}
+
 export async function collectLiveKube(cluster: Cluster, options: KubeSourceOptions): Promise<void> {
   const k8s: ClientNode = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
@@ -268,11 +291,18 @@ export async function collectLiveKube(cluster: Cluster, options: KubeSourceOptio
   const server = kc.getCurrentCluster()?.server ?? 'https://kubernetes.default.svc';
   const place = new ApiPlace(server);
   const reader = new LiveKubeReader(cluster, place, credentialOf(kc.getCurrentUser()), options);
+  const { core, apps, rbac, networking, close } = await apiClients(k8s, kc);
+  try {
+    await readAll(cluster, reader, place, kc, server, options, { core, apps, rbac, networking });
+  } finally {
+    close();
+  }
+}
+
+type Clients = Omit<Awaited<ReturnType<typeof apiClients>>, 'close'>;
+
+async function readAll(cluster: Cluster, reader: LiveKubeReader, place: ApiPlace, kc: import('@kubernetes/client-node').KubeConfig, server: string, options: KubeSourceOptions, { core, apps, rbac, networking }: Clients): Promise<void> {
   const live = reader.live;
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
-  const networking = kc.makeApiClient(k8s.NetworkingV1Api);
   const paging = (cont: string | undefined, limit: number) => ({ limit, ...(cont ? { _continue: cont } : {}) });
 
   await reader.list(
