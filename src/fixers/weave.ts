@@ -28,7 +28,7 @@ const PASSWORD_ENV = ['name: WEAVE_PASSWORD', 'valueFrom:', '  secretKeyRef:', `
 
 function createSecretStep(namespace: string): PlanStep {
   return {
-    title: `Create the Secret ${namespace}/${WEAVE_SECRET} with a random password before the DaemonSet change is applied (the password is written to a file readable by you only, never printed, and removed)`,
+    title: `Create the Secret ${namespace}/${WEAVE_SECRET} with a random password (written to a file only you can read, never printed, then removed); weave reads it as optional, so pods started before it exists run unencrypted until the restart below`,
     commands: [
       `(umask 077; head -c 32 /dev/urandom | base64 | tr -d '\\n' > ${WEAVE_SECRET})`,
       `kubectl -n ${namespace} create secret generic ${WEAVE_SECRET} --from-file=${WEAVE_SECRET}=./${WEAVE_SECRET}`,
@@ -39,6 +39,17 @@ function createSecretStep(namespace: string): PlanStep {
 
 function restartStep(namespace: string, name: string, why: string): PlanStep {
   return { title: `Restart weave-net on every node together: ${why}`, commands: [`kubectl -n ${namespace} rollout restart daemonset/${name}`, `kubectl -n ${namespace} rollout status daemonset/${name}`] };
+}
+
+/** The manifest as the operator knows it: on its node for a host root, else where it was scanned. */
+function manifestPath(cs: ChangeSet, manifest: Manifest): string {
+  const host = cs.cluster.hosts.find((h) => h.name === manifest.host);
+  return host?.loose ? `${cs.cluster.roots[manifest.at.root].given.replace(/\/$/, '')}/${manifest.at.file}` : manifest.hostPath;
+}
+
+function applyStep(cs: ChangeSet, weave: WeaveNet): PlanStep {
+  const file = manifestPath(cs, weave.manifest!);
+  return { title: `Apply ${file}${weave.manifest!.hostPath === file ? ` on ${weave.host}` : ''} (kubectl apply, or let the addon manager do it)`, commands: [`kubectl apply -f ${file}`] };
 }
 
 function docLine(manifest: Manifest): number {
@@ -93,7 +104,7 @@ export function weavePassword(cs: ChangeSet, weave: WeaveNet, ruleId: string): v
   cs.addPlan(createSecretStep(namespace), ruleId);
   if (weave.source === 'manifest') {
     passwordInManifest(cs, weave, ruleId);
-    cs.addPlan({ title: `Apply ${weave.manifest!.hostPath} on ${weave.host} (kubectl apply, or let the addon manager do it)`, commands: [`kubectl apply -f ${weave.manifest!.hostPath}`] }, ruleId);
+    cs.addPlan(applyStep(cs, weave), ruleId);
   } else {
     const patch = { spec: { template: { spec: { containers: [{ name: weave.container?.name ?? 'weave', env: [{ name: 'WEAVE_PASSWORD', valueFrom: { secretKeyRef: { name: WEAVE_SECRET, key: WEAVE_SECRET, optional: true } } }] }] } } } };
     cs.addPlan({ title: `Give the ${namespace}/${name} DaemonSet WEAVE_PASSWORD from the Secret`, commands: [`kubectl -n ${namespace} patch daemonset ${name} --patch '${JSON.stringify(patch)}'`] }, ruleId);
@@ -184,7 +195,7 @@ export function weaveNpc(cs: ChangeSet, weave: WeaveNet, networkPolicies: number
   );
   if (weave.source === 'manifest') {
     npcInManifest(cs, weave, ruleId);
-    cs.addPlan({ title: `Apply ${weave.manifest!.hostPath} on ${weave.host} (kubectl apply, or let the addon manager do it)`, commands: [`kubectl apply -f ${weave.manifest!.hostPath}`] }, ruleId);
+    cs.addPlan(applyStep(cs, weave), ruleId);
     return;
   }
   const router = weave.container?.name ?? 'weave';
