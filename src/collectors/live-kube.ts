@@ -111,6 +111,7 @@ class LiveKubeReader {
   private stopped = false;
   private readonly timeoutMs: number;
   private readonly limit: number;
+  private readonly scanned: Set<string>;
 
   constructor(
     private readonly cluster: Cluster,
@@ -120,6 +121,8 @@ class LiveKubeReader {
   ) {
     this.live = emptyLiveKube(place.server);
     cluster.liveKube = this.live;
+    // Folders and nodes are read before the API: an index of what they hold, not a search per node.
+    this.scanned = new Set(cluster.components.filter((c) => c.definedAt.root >= 0).map((c) => `${c.kind}\u0000${c.host}`));
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.limit = options.pageSize ?? 500;
   }
@@ -206,7 +209,7 @@ class LiveKubeReader {
 
   /** Whether a folder or node scan of this run already holds the component of that host. */
   scannedOnNode(kind: ComponentKind, host: string): boolean {
-    return this.cluster.components.some((c) => c.kind === kind && c.host === host && c.definedAt.root >= 0);
+    return this.scanned.has(`${kind}\u0000${host}`);
   }
 
   /** Kubelet settings through the API proxy (nodes/proxy), a few nodes at a time; nodes scanned themselves are not asked. */
