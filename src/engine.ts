@@ -31,7 +31,7 @@ export function runRules(cluster: Cluster, rules: readonly Rule[], context: Rule
         if (seen.has(fingerprint)) return;
         seen.add(fingerprint);
         const fixes = report.fix === undefined ? [] : Array.isArray(report.fix) ? report.fix : [report.fix];
-        findings.push({ ruleId: rule.id, level: rule.level, message: report.message, at: report.at, related: report.related ?? [], fingerprint, cis: report.cis ?? rule.cis ?? [], fixes });
+        findings.push({ ruleId: rule.id, level: report.level ?? rule.level, message: report.message, at: report.at, related: report.related ?? [], fingerprint, cis: report.cis ?? rule.cis ?? [], fixes });
       });
     } catch (error) {
       cluster.diagnostics.push({ level: 'error', message: `rule ${rule.id} failed: ${(error as Error).message}` });

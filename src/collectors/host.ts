@@ -11,6 +11,7 @@ import { readProcesses, readRoutes } from './proc.js';
 import { componentReferences } from './references.js';
 import { componentFromStaticPod } from './static-pod.js';
 import { UNIT_DIRS, componentFromUnit, etcdEnvironmentSettings } from './systemd.js';
+import { weaveFromUnit } from './weave-unit.js';
 import { asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
 import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
@@ -175,6 +176,8 @@ class HostCollector {
     for (const unit of [...unitNames].sort()) {
       const component = componentFromUnit(ctx, unit);
       if (component) components.push(component);
+      const weave = component ? undefined : weaveFromUnit(ctx, unit);
+      if (weave) this.cluster.weaveNets.push(weave);
     }
     if (!components.some((c) => c.kind === 'etcd')) {
       const fromEnv = this.etcdFromEnvFile();

@@ -63,6 +63,9 @@ export function readKubeconfig(ctx: HostContext, hostPath: string, doc: YamlDocu
       hasBasicAuth: user.password !== undefined,
       at: at(`users.${index}`),
     };
+    // A bootstrap token is `<id>.<secret>`: the id is public (the Secret's name), the secret half is never kept.
+    const tokenId = /^([a-z0-9]{6})\.[a-z0-9]{16}$/.exec(asString(user.token) ?? '')?.[1];
+    if (tokenId) result.tokenId = tokenId;
     const certData = asString(user['client-certificate-data']);
     const certFile = asString(user['client-certificate']);
     const keyData = asString(user['client-key-data']);

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { servedCertificate } from './tls-peer.js';
 import { readCertificate } from './pem.js';
 import type { Cluster } from '../model/cluster.js';
-import type { Component, LiveEtcdEndpoint, LiveEtcdMember, SourceLocation } from '../model/types.js';
+import type { Component, LiveEtcdEndpoint, LiveEtcdMember, LiveEtcdSecret, SourceLocation } from '../model/types.js';
 
 export interface EtcdSourceOptions {
   endpoints: string[];
@@ -19,6 +19,8 @@ export interface EtcdSourceOptions {
   key?: string;
   /** Per request, in milliseconds. */
   timeoutMs?: number;
+  /** Keys per keys-only page and values per page under /registry/secrets/ (defaults: 500 and 8). */
+  secretPages?: { keys: number; values: number };
 }
 
 interface TlsFiles {
@@ -32,10 +34,10 @@ export function liveAt(host: string, url: string): SourceLocation {
   return { host, root: -1, file: url, line: 1 };
 }
 
-function request(url: string, method: 'GET' | 'POST', files: TlsFiles, timeoutMs: number): Promise<unknown> {
+function request(url: string, method: 'GET' | 'POST', files: TlsFiles, timeoutMs: number, json: object = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const body = method === 'POST' ? '{}' : undefined;
+    const body = method === 'POST' ? JSON.stringify(json) : undefined;
     const options: https.RequestOptions = {
       method,
       timeout: timeoutMs,
@@ -48,7 +50,7 @@ function request(url: string, method: 'GET' | 'POST', files: TlsFiles, timeoutMs
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 500) >= 400) return reject(new Error(`HTTP ${res.statusCode}`));
+        if ((res.statusCode ?? 500) >= 400) return reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode }));
         try {
           resolve(JSON.parse(text));
         } catch {
@@ -120,6 +122,64 @@ function memberComponent(member: LiveEtcdMember, all: LiveEtcdMember[], at: Sour
   };
 }
 
+const SECRETS_PREFIX = '/registry/secrets/';
+/** Keys per keys-only page, and values per page: a Secret may be 1 MiB, so values come a few at a time. */
+const KEY_PAGE = 500;
+const VALUE_PAGE = 8;
+/** What is kept of a value: enough for `k8s:enc:<provider>:v1:<key name>:`, never more. */
+const PREFIX_BASE64_CHARS = 128;
+
+function b64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** The key just after `key`: a range that starts there skips `key` itself. */
+function after(key: string): string {
+  return `${key}\u0000`;
+}
+
+/** `aescbc:v1:key1` for an encrypted value, undefined for plaintext; from the first bytes only. */
+export function encryptionPrefix(valueBase64: string): string | undefined {
+  const head = Buffer.from(valueBase64.slice(0, PREFIX_BASE64_CHARS), 'base64').toString('latin1');
+  if (!head.startsWith('k8s:enc:')) return undefined;
+  const match = /^k8s:enc:([a-z0-9]+):(v\d+):([A-Za-z0-9._-]{0,64})(:|$)/.exec(head);
+  return match ? `${match[1]}:${match[2]}:${match[3]}` : head.slice(8).split(':')[0] || 'unknown';
+}
+
+type RangeAnswer = { header?: { revision?: string }; kvs?: Array<{ key?: string; value?: string }>; more?: boolean };
+
+/**
+ * Which Secrets under /registry/secrets/ are stored encrypted: the keys in keys-only pages,
+ * then the values a few at a time at one revision, each cut to its first bytes at once
+ * (etcd has no partial read). No value beyond its `k8s:enc:` prefix is kept.
+ */
+async function readSecretPrefixes(endpoint: string, files: TlsFiles, timeoutMs: number, pages = { keys: KEY_PAGE, values: VALUE_PAGE }): Promise<LiveEtcdSecret[]> {
+  const range = (body: object) => request(`${endpoint}/v3/kv/range`, 'POST', files, timeoutMs, body) as Promise<RangeAnswer>;
+  const end = b64(SECRETS_PREFIX.slice(0, -1) + String.fromCharCode(SECRETS_PREFIX.charCodeAt(SECRETS_PREFIX.length - 1) + 1));
+  const keys: string[] = [];
+  let revision: string | undefined;
+  let from = SECRETS_PREFIX;
+  for (;;) {
+    const page = await range({ key: b64(from), range_end: end, keys_only: true, limit: pages.keys, ...(revision ? { revision } : {}) });
+    revision ??= page.header?.revision;
+    const batch = (page.kvs ?? []).map((kv) => Buffer.from(kv.key ?? '', 'base64').toString('utf8'));
+    keys.push(...batch);
+    if (!page.more || batch.length === 0) break;
+    from = after(batch[batch.length - 1]);
+  }
+  const secrets: LiveEtcdSecret[] = [];
+  for (let i = 0; i < keys.length; i += pages.values) {
+    const last = keys[Math.min(i + pages.values, keys.length) - 1];
+    const page = await range({ key: b64(keys[i]), range_end: b64(after(last)), limit: pages.values, ...(revision ? { revision } : {}) });
+    for (const kv of page.kvs ?? []) {
+      const key = Buffer.from(kv.key ?? '', 'base64').toString('utf8');
+      const encryptedWith = encryptionPrefix(kv.value ?? '');
+      secrets.push({ key, ...(encryptedWith ? { encryptedWith } : {}), at: liveAt('etcd', `${endpoint}${key}`) });
+    }
+  }
+  return secrets;
+}
+
 /** Reads a live etcd cluster into the model. */
 export async function collectLiveEtcd(cluster: Cluster, options: EtcdSourceOptions): Promise<void> {
   const files = readFiles(options, cluster);
@@ -149,6 +209,21 @@ export async function collectLiveEtcd(cluster: Cluster, options: EtcdSourceOptio
   for (const member of members) {
     const memberAt = liveAt(member.name, member.clientUrls[0] ?? member.peerUrls[0] ?? at.file);
     cluster.components.push(memberComponent(member, members, memberAt));
+  }
+  const reachable = endpoints.find((e) => e.reachable && e.healthy);
+  if (reachable) {
+    try {
+      cluster.liveEtcd.secrets = await readSecretPrefixes(reachable.url, files, timeoutMs, options.secretPages);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      cluster.addUnknown({
+        what: 'how the Secrets under /registry/secrets/ are stored in etcd',
+        why: status === 401 || status === 403 ? `etcd refused to read them (HTTP ${status}): its authentication allows the client certificate no read of /registry/secrets/` : `reading them failed (${reason(error)})`,
+        supply: status === 401 || status === 403 ? 'an etcd user or client certificate with read access to /registry/secrets/ (the apiserver-etcd-client certificate has it)' : 'etcd answering range requests',
+        at: reachable.at,
+        affects: ['encryption/stale-plaintext'],
+      });
+    }
   }
   for (const endpoint of endpoints.filter((e) => e.reachable)) {
     const der = await servedCertificate(endpoint.url, files, timeoutMs, 2379);

@@ -6,25 +6,25 @@ import type { Component, Setting, SourceLocation } from '../model/types.js';
 /** Unit folders in systemd's order of precedence. */
 export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
 
-interface EnvVar {
+export interface EnvVar {
   value: string;
   at: SourceLocation;
 }
 
-interface UnitState {
+export interface UnitState {
   execStart?: Word[];
   environment: Map<string, EnvVar>;
   environmentFiles: Array<{ path: string; optional: boolean; at: SourceLocation }>;
 }
 
 /** One logical line of a unit: its key, value pieces and the line each piece is on. */
-interface Directive {
+export interface Directive {
   section: string;
   key: string;
   pieces: Array<{ text: string; line: number }>;
 }
 
-function directives(text: string): Directive[] {
+export function directives(text: string): Directive[] {
   const out: Directive[] = [];
   const lines = text.split('\n');
   let section = '';
@@ -60,7 +60,7 @@ function directives(text: string): Directive[] {
  * Expands `${VAR}` (one word) and a bare `$VAR` word (split on whitespace), as systemd
  * does in ExecStart. Words from a variable are located where the variable is defined.
  */
-function expand(words: Word[], env: Map<string, EnvVar>): Word[] {
+export function expand(words: Word[], env: Map<string, EnvVar>): Word[] {
   const out: Word[] = [];
   for (const word of words) {
     const bare = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word.text);
@@ -105,7 +105,7 @@ function applyUnitFile(ctx: HostContext, hostPath: string, text: string, state: 
 }
 
 /** Variables from EnvironmentFile= override those of Environment=, as systemd documents. */
-function loadEnvironmentFiles(ctx: HostContext, state: UnitState): void {
+export function loadEnvironmentFiles(ctx: HostContext, state: UnitState): void {
   for (const file of state.environmentFiles) {
     if (!ctx.fs.exists(file.path)) {
       if (!file.optional) ctx.warn(file.path, `EnvironmentFile named at ${file.at.file}:${file.at.line} is missing`);

@@ -10,6 +10,8 @@ import { applyContinuationRemovals, removeFlag, setFlag } from './flags.js';
 import { lineRange, lineStarts } from './text.js';
 import type { FixIntent } from './types.js';
 import { setYamlPath, yamlValueRange } from './yaml-edit.js';
+import { weaveNpc, weavePassword } from './weave.js';
+import { planLiveEncryption, planLiveSetting } from './live.js';
 import { setting, type Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
 import type { CniConfig, Component, Manifest } from '../model/types.js';
@@ -209,6 +211,7 @@ function recordModeInSnapshot(cs: ChangeSet, host: string, hostPath: string, mod
 async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: FixOptions): Promise<void> {
   switch (intent.kind) {
     case 'set-flag':
+      if (intent.component.definedAt.root < 0) return planLiveSetting(cs, intent, ruleId);
       if (!setFlag(cs, intent.component, intent.flag, intent.value, ruleId)) {
         cs.addPlan({ title: `Start ${intent.component.kind} on ${intent.component.host} with --${intent.flag}=${intent.value}`, commands: [`# ${intent.component.kind} runs from ${intent.component.definedAt.file}; add --${intent.flag}=${intent.value} where it is started`] }, ruleId);
       }
@@ -236,6 +239,7 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       await reissue(cs, intent, ruleId, options.now);
       return;
     case 'encryption-config':
+      if (intent.apiserver.definedAt.root < 0) return planLiveEncryption(cs, intent.apiserver, ruleId);
       generateEncryption(cs, intent.apiserver, ruleId, options.now);
       return;
     case 'encryption-fresh-key':
@@ -253,6 +257,10 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
     case 'new-etcd-ca':
       if (cs.once('new-etcd-ca')) await newEtcdCa(cs, ruleId, options.now);
       return;
+    case 'weave-password':
+      return weavePassword(cs, intent.weave, ruleId);
+    case 'weave-npc':
+      return weaveNpc(cs, intent.weave, intent.networkPolicies, ruleId);
     case 'plan':
       for (const step of intent.steps) cs.addPlan(step, ruleId);
       return;

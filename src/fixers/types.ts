@@ -1,4 +1,4 @@
-import type { Certificate, CniConfig, Component, KeyFile, Manifest, SourceLocation } from '../model/types.js';
+import type { Certificate, CniConfig, Component, KeyFile, Manifest, SourceLocation, WeaveNet } from '../model/types.js';
 
 /**
  * What a rule asks the fixer to do for one finding: data only, so rules stay pure.
@@ -34,6 +34,10 @@ export type FixIntent =
   | { kind: 'route-drop-in'; host: string; networkFile: string; destination: string }
   /** pki/shared-ca: a CA for etcd alone, and everything of etcd re-issued under it (once per run). */
   | { kind: 'new-etcd-ca' }
+  /** cni/weave-unencrypted: WEAVE_PASSWORD from a Secret (DaemonSet) or a 0600 environment file (unit), and the Secret's creation planned. */
+  | { kind: 'weave-password'; weave: WeaveNet }
+  /** cni/weave-npc-disabled: the weave-npc container back, EXPECT_NPC=0 and --no-npc gone. */
+  | { kind: 'weave-npc'; weave: WeaveNet; networkPolicies: number }
   | { kind: 'plan'; steps: PlanStep[] };
 
 export interface PlanStep {

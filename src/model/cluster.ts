@@ -20,6 +20,7 @@ import type {
   ScanRoot,
   Setting,
   Unknown,
+  WeaveNet,
 } from './types.js';
 
 /** The last value of a setting: later flags override earlier ones, as in the components' flag parsers. */
@@ -60,6 +61,8 @@ export class Cluster {
   readonly unknowns: Unknown[] = [];
   /** Mode and owner of the files and folders read, where known. */
   readonly files: FileFacts[] = [];
+  /** Weave Net routers run by systemd units and the live API (DaemonSet files are read from `manifests`). */
+  readonly weaveNets: WeaveNet[] = [];
 
   private certIndex?: Map<string, Certificate[]>;
   private keyIndex?: Map<string, KeyFile[]>;

@@ -74,6 +74,12 @@ export interface Component {
   image?: string;
   /** Static pods only: hostPath mounts, used to map in-container paths to host paths. */
   mounts: Mount[];
+  /**
+   * A live component (source 'live') whose every setting is known, so a setting it lacks
+   * has its zero value (a kubelet read through configz). Otherwise a live component's
+   * missing settings are unknown, and no default stands for them.
+   */
+  settingsKnown?: boolean;
 }
 
 export type KeyAlgorithm = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
@@ -174,6 +180,8 @@ export interface KubeconfigUser {
   certHostPath?: string;
   keyHostPath?: string;
   hasToken: boolean;
+  /** The public id of a bootstrap token (`abcdef` of `abcdef.0123456789abcdef`); the secret half is never kept. */
+  tokenId?: string;
   hasBasicAuth: boolean;
   at: SourceLocation;
 }
@@ -249,6 +257,8 @@ export interface LiveEtcd {
   at: SourceLocation;
   /** Why no member list could be read. */
   error?: string;
+  /** Secrets under /registry/secrets/ (undefined when they could not be read: an unknown says why). */
+  secrets?: LiveEtcdSecret[];
 }
 
 export interface LiveKube {
@@ -258,10 +268,148 @@ export interface LiveKube {
   pods: number;
   /** Scheduler names the pods ask for, with one pod (namespace/name) as an example. */
   schedulerNames: Map<string, string>;
-  bootstrapTokens: Array<{ name: string; expiration?: string }>;
+  /** Bootstrap token Secrets: name and expiry only (the token is never read into the model). */
+  bootstrapTokens: LiveBootstrapToken[];
   /** Addresses of the `kubernetes` Service endpoints. */
   endpoints: string[];
   workloads: string[];
+  /** NetworkPolicy objects in the cluster (undefined when they could not be listed). */
+  networkPolicies?: { count: number; examples: string[] };
+  /** RBAC objects; a list that could not be read stays undefined (an unknown says why). */
+  rbac: { roles?: LiveRole[]; clusterRoles?: LiveRole[]; roleBindings?: LiveBinding[]; clusterRoleBindings?: LiveBinding[] };
+  serviceAccounts?: LiveServiceAccount[];
+  namespaces?: LiveNamespace[];
+  /** Pods, one entry per controller (and per spec of the facts the rules read): memory grows with workloads, not pods. */
+  workloadPods?: LivePodGroup[];
+}
+
+export interface LiveBootstrapToken {
+  /** Secret name, `bootstrap-token-<id>` (the id is public; the secret half is never read). */
+  name: string;
+  expiration?: string;
+  at: SourceLocation;
+}
+
+/** One rule of a Role or ClusterRole. */
+export interface LiveRbacRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames: string[];
+  nonResourceURLs: string[];
+}
+
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: Array<{ key: string; operator: string; values: string[] }>;
+}
+
+export interface LiveRole {
+  kind: 'Role' | 'ClusterRole';
+  /** Undefined for a ClusterRole. */
+  namespace?: string;
+  name: string;
+  labels: Record<string, string>;
+  rules: LiveRbacRule[];
+  /** A ClusterRole's aggregationRule: its rules are those of the ClusterRoles these select. */
+  aggregation?: LabelSelector[];
+  at: SourceLocation;
+}
+
+export interface LiveSubject {
+  kind: 'User' | 'Group' | 'ServiceAccount' | string;
+  name: string;
+  namespace?: string;
+}
+
+export interface LiveBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  namespace?: string;
+  name: string;
+  labels: Record<string, string>;
+  roleRef: { kind: string; name: string };
+  subjects: LiveSubject[];
+  at: SourceLocation;
+}
+
+export interface LiveServiceAccount {
+  namespace: string;
+  name: string;
+  /** automountServiceAccountToken, when set. */
+  automount?: boolean;
+  at: SourceLocation;
+}
+
+export interface LiveNamespace {
+  name: string;
+  /** The Pod Security Admission labels (`pod-security.kubernetes.io/*`); other labels are not kept. */
+  podSecurity: Record<string, string>;
+  at: SourceLocation;
+}
+
+export interface LiveContainer {
+  name: string;
+  kind: 'container' | 'initContainer' | 'ephemeralContainer';
+  /** securityContext.privileged, when set. */
+  privileged?: boolean;
+  /** securityContext.allowPrivilegeEscalation, when set. */
+  allowPrivilegeEscalation?: boolean;
+}
+
+/** Pods of one controller that share the facts the rules read (or one pod without a controller). */
+export interface LivePodGroup {
+  namespace: string;
+  /** The controller (ownerReferences with controller: true), when there is one. */
+  owner?: { kind: string; name: string };
+  /** One pod of the group, and how many there are. */
+  pod: string;
+  count: number;
+  serviceAccount: string;
+  /** spec.automountServiceAccountToken, when set. */
+  automount?: boolean;
+  hostPID: boolean;
+  hostIPC: boolean;
+  hostNetwork: boolean;
+  /** A static pod's mirror (annotation kubernetes.io/config.mirror): the kubelet mounts no token into it. */
+  mirror: boolean;
+  priorityClassName?: string;
+  containers: LiveContainer[];
+  /** The owner's URL when there is an owner, else the pod's. */
+  at: SourceLocation;
+}
+
+/**
+ * Weave Net as it runs somewhere: a DaemonSet (in a manifest file or the live API) or a
+ * systemd unit that launches the router. Only where its password is set is kept, never
+ * the password itself.
+ */
+export interface WeaveNet {
+  source: 'manifest' | 'live' | 'systemd';
+  host: string;
+  /** `kube-system/weave-net`, or the unit name. */
+  name: string;
+  /** The DaemonSet document, the live object's URL, or the unit file. */
+  at: SourceLocation;
+  /** Where the encryption password is set (`WEAVE_PASSWORD` or `--password`); absent when traffic is not encrypted. */
+  password?: { how: string; at: SourceLocation };
+  /** Kubernetes only (weave-npc runs beside the router in the pod): the controller and what turns it off. */
+  npc?: { container: boolean; disabledBy: Array<{ how: string; at: SourceLocation }> };
+  /** The router container of a DaemonSet: its dotted path in the manifest document, its index in the pod template. */
+  container?: { name: string; path: string; index: number; image?: string; at: SourceLocation };
+  /** The manifest of a DaemonSet file (for fixes), and the dotted path of the DaemonSet in it ('' or `items.N.`). */
+  manifest?: Manifest;
+  prefix?: string;
+  /** A unit's host path (for fixes). */
+  unitPath?: string;
+}
+
+/** What a live etcd holds under /registry/secrets/: each Secret's key and the provider its value starts with. */
+export interface LiveEtcdSecret {
+  /** `/registry/secrets/<namespace>/<name>`. */
+  key: string;
+  /** `aescbc:v1:key1` from a `k8s:enc:aescbc:v1:key1:` prefix; undefined when the value is stored in plaintext. */
+  encryptedWith?: string;
+  at: SourceLocation;
 }
 
 export interface SourceError {

@@ -9,12 +9,15 @@ import authStatic from './auth/static-credentials.js';
 import authInsecureAuthz from './auth/insecure-authorization.js';
 import authNoUserAuthn from './auth/no-user-authn.js';
 import bootstrapTls from './bootstrap/tls-bootstrap.js';
+import bootstrapLongLivedToken from './bootstrap/long-lived-token.js';
 import addonsModeLabel from './addons/missing-mode-label.js';
 import schedulerUnknown from './scheduler/unknown-scheduler.js';
 import cniWeave from './cni/leftover-weave-conf.js';
 import cniShadowed from './cni/shadowed-config.js';
 import cniInvalid from './cni/invalid-config.js';
 import cniPortmap from './cni/no-portmap.js';
+import cniWeaveUnencrypted from './cni/weave-unencrypted.js';
+import cniWeaveNpc from './cni/weave-npc-disabled.js';
 import networkServiceRoute from './network/missing-service-route.js';
 import networkCidr from './network/cidr-conflict.js';
 import upgradeSkew from './upgrade/version-skew.js';
@@ -27,6 +30,18 @@ import etcdNoClientCertAuth from './etcd/no-client-cert-auth.js';
 import etcdWeakToken from './etcd/weak-cluster-token.js';
 import etcdSingleEndpoint from './etcd/single-endpoint.js';
 import etcdUnhealthy from './etcd/unhealthy-member.js';
+import rbacClusterAdmin from './rbac/cluster-admin-binding.js';
+import rbacSecretAccess from './rbac/secret-access.js';
+import rbacWildcard from './rbac/wildcard-rule.js';
+import rbacPodCreate from './rbac/pod-create-access.js';
+import rbacDefaultSa from './rbac/default-service-account-token.js';
+import rbacAutomount from './rbac/automounted-token.js';
+import podPrivileged from './pod/privileged-container.js';
+import podHostPid from './pod/host-pid.js';
+import podHostIpc from './pod/host-ipc.js';
+import podHostNetwork from './pod/host-network.js';
+import podEscalation from './pod/privilege-escalation.js';
+import encryptionStalePlaintext from './encryption/stale-plaintext.js';
 import sourceUnreadable from './source/unreadable.js';
 import caOutlived from './pki/ca-outlived.js';
 import certExpired from './pki/cert-expired.js';
@@ -68,21 +83,36 @@ export const RULES: readonly Rule[] = [
   encryptionNoAescbc,
   encryptionWeakKey,
   encryptionLegacy,
+  encryptionStalePlaintext,
   authAnonymous,
   authStatic,
   authInsecureAuthz,
   authNoUserAuthn,
   bootstrapTls,
+  bootstrapLongLivedToken,
   addonsModeLabel,
   schedulerUnknown,
   cniWeave,
   cniShadowed,
   cniInvalid,
   cniPortmap,
+  cniWeaveUnencrypted,
+  cniWeaveNpc,
   networkServiceRoute,
   networkCidr,
   upgradeSkew,
   upgradeRemovedFlag,
+  rbacClusterAdmin,
+  rbacSecretAccess,
+  rbacWildcard,
+  rbacPodCreate,
+  rbacDefaultSa,
+  rbacAutomount,
+  podPrivileged,
+  podHostPid,
+  podHostIpc,
+  podHostNetwork,
+  podEscalation,
   sourceUnreadable,
 ];
 

@@ -23,6 +23,8 @@ export interface Report {
   fix?: FixIntent | FixIntent[];
   /** The CIS controls this finding fails, when they differ from the rule's own `cis`. */
   cis?: string[];
+  /** A level of its own, when this case is graver than the rule's usual one. */
+  level?: Level;
 }
 
 export interface Rule {

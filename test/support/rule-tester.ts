@@ -9,6 +9,8 @@ import { writeChanges } from '../../src/fixers/writer.js';
 import { ruleById } from '../../src/rules/index.js';
 import { PkiFactory } from './pki.js';
 import { scanPaths } from './scan.js';
+import { loadApiObjects, type ApiObjects } from './api-objects.js';
+import type { Cluster } from '../../src/model/cluster.js';
 import { TreeWriter } from './tree.js';
 
 export interface CaseContext {
@@ -24,6 +26,8 @@ export interface ValidCase {
   build(ctx: CaseContext): unknown;
   now?: Date;
   expiryWindowDays?: number;
+  /** Objects of the live API, loaded into the model as the live collector reads them. */
+  api?: ApiObjects;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -51,11 +55,12 @@ async function run(ruleId: string, testCase: ValidCase, vars: Record<string, str
       ...(testCase.now ? { now: testCase.now } : {}),
       ...(testCase.expiryWindowDays !== undefined ? { expiryWindowDays: testCase.expiryWindowDays } : {}),
     };
-    const first = scanPaths([tree.dir], options);
+    const prepare = testCase.api ? (cluster: Cluster) => loadApiObjects(cluster, testCase.api!) : undefined;
+    const first = scanPaths([tree.dir], options, prepare);
     if (!fix) return { ...first, afterFix: undefined, written: undefined, changes: undefined };
     const changes = await planFixes(first.cluster, first.findings, { now: options.now ?? new Date() });
     const written = writeChanges(changes, { now: new Date() });
-    return { ...first, afterFix: scanPaths([tree.dir], options).findings, written, changes };
+    return { ...first, afterFix: scanPaths([tree.dir], options, prepare).findings, written, changes };
   } finally {
     tree.cleanup();
   }

@@ -10,8 +10,9 @@ export interface ScanOutcome {
 }
 
 /** Collects and runs rules in-process, as `kaudit scan` does. */
-export function scanPaths(paths: string[], options: { now?: Date; rules?: string[]; expiryWindowDays?: number } = {}): ScanOutcome {
+export function scanPaths(paths: string[], options: { now?: Date; rules?: string[]; expiryWindowDays?: number } = {}, prepare?: (cluster: Cluster) => void): ScanOutcome {
   const cluster = collect(paths);
+  prepare?.(cluster);
   const rules = options.rules ? options.rules.flatMap(rulesMatching) : [...RULES];
   const findings = runRules(cluster, rules, { now: options.now ?? new Date(), expiryWindowDays: options.expiryWindowDays ?? 30 });
   return { cluster, findings };

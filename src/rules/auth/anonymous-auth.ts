@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { describe, effective, isTrue, usesConfigFile, where } from '../lib/settings.js';
+import { describe, effective, isTrue, knowsSettings, usesConfigFile, where } from '../lib/settings.js';
 import { setting, type Cluster } from '../../model/cluster.js';
 import type { Component } from '../../model/types.js';
 
@@ -36,7 +36,7 @@ export default defineRule({
       const value = effective(apiserver, 'anonymous-auth', 'true');
       if (isTrue(value.value)) report({ message: `${where(apiserver)}: ${describe(value)}; set --anonymous-auth=false`, at: value.at, key: 'anonymous-auth', fix: { kind: 'set-flag', component: apiserver, flag: 'anonymous-auth', value: 'false' } });
     }
-    for (const kubelet of cluster.componentsOf('kubelet')) {
+    for (const kubelet of cluster.componentsOf('kubelet').filter(knowsSettings)) {
       // The flag defaults to true; a KubeletConfiguration (v1beta1) defaults to false.
       const value = effective(kubelet, 'anonymous-auth', usesConfigFile(kubelet) ? 'false' : 'true');
       if (!isTrue(value.value)) continue;

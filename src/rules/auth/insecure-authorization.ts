@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { describe, effective, listOf, usesConfigFile, where } from '../lib/settings.js';
+import { describe, effective, knowsSettings, listOf, usesConfigFile, where } from '../lib/settings.js';
 import { atLeast, parseVersion } from '../lib/versions.js';
 
 export default defineRule({
@@ -27,7 +27,7 @@ export default defineRule({
         report({ message: `${where(apiserver)}: ${describe(port)} serves the API without authentication or authorization`, at: port.at, key: 'insecure-port', fix: { kind: 'set-flag', component: apiserver, flag: port.name, value: '0' } });
       }
     }
-    for (const kubelet of cluster.componentsOf('kubelet')) {
+    for (const kubelet of cluster.componentsOf('kubelet').filter(knowsSettings)) {
       // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
       const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
       if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' } });

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { related } from '../lib/pki.js';
-import { describe, effective, isTrue, where } from '../lib/settings.js';
+import { describe, effective, isTrue, knowsSettings, where } from '../lib/settings.js';
 
 export default defineRule({
   id: 'bootstrap/tls-bootstrap',
@@ -12,7 +12,7 @@ export default defineRule({
   check(cluster, _context, report) {
     const apiservers = cluster.componentsOf('kube-apiserver');
     const tokenAuth = apiservers.filter((a) => isTrue(effective(a, 'enable-bootstrap-token-auth')?.value));
-    for (const kubelet of cluster.componentsOf('kubelet')) {
+    for (const kubelet of cluster.componentsOf('kubelet').filter(knowsSettings)) {
       const bootstrap = effective(kubelet, 'bootstrap-kubeconfig');
       if (bootstrap && apiservers.length > 0 && tokenAuth.length === 0) {
         report({

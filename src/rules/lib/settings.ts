@@ -30,6 +30,15 @@ export function isTrue(value: string | undefined): boolean {
   return value?.toLowerCase() === 'true';
 }
 
+/**
+ * Whether a component's settings can be judged: those of a live component are known only
+ * when its source showed them all (a kubelet through configz); otherwise a setting it lacks
+ * is unknown (the collector says so once), and no default may stand for it.
+ */
+export function knowsSettings(component: Component): boolean {
+  return component.source !== 'live' || component.settingsKnown === true;
+}
+
 /** A kubelet reads a KubeletConfiguration file (whose defaults differ from the flags' defaults). */
 export function usesConfigFile(kubelet: Component): boolean {
   return setting(kubelet, 'config') !== undefined;
