@@ -31,6 +31,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--config <file>', 'the config file (default: .kaudit.yaml in the working directory, else in the first PATH)')
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable, [])
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable, [])
+    .option('--sarif-root <dir>', 'SARIF locations relative to this folder (default: the root of the git work tree that holds PATH, else PATH)')
     .option('--baseline <file>', 'report and fail only on findings this baseline does not hold')
     .option('--baseline-write <file>', "record today's findings as the baseline (and exit 0)")
     .option('--no-inline-ignores', 'report what # kaudit-ignore comments and kaudit.io/ignore annotations suppress')
@@ -61,6 +62,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             hostRoots: opts.hostRoot as string[],
             ...(opts.baseline ? { baseline: opts.baseline as string } : {}),
             ...(opts.baselineWrite ? { baselineWrite: opts.baselineWrite as string } : {}),
+            ...(opts.sarifRoot ? { sarifRoot: opts.sarifRoot as string } : {}),
             inlineIgnores: opts.inlineIgnores !== false,
             ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig as string } : {}),
             ...(opts.context ? { context: opts.context as string } : {}),

@@ -7,6 +7,7 @@ import { formatText } from '../reporters/text.js';
 import { formatJunit } from '../reporters/junit.js';
 import { formatHtml } from '../reporters/html.js';
 import { UsageError } from './errors.js';
+import { artifactBases } from './sarif-root.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
 
@@ -22,6 +23,8 @@ export interface ScanOptions extends PipelineOptions {
   baseline?: string;
   /** Record today's findings as the baseline, and succeed. */
   baselineWrite?: string;
+  /** SARIF URIs relative to this folder instead of the git work tree's root. */
+  sarifRoot?: string;
 }
 
 export function render(result: ScanResult, format: Format, color: boolean): string {
@@ -59,6 +62,7 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
     result.findings = findings;
     result.baseline = outcome;
   }
+  if (options.formats.includes('sarif')) result.artifactBases = artifactBases(result.cluster.roots.map((root) => root.path), options.sarifRoot);
   for (const d of result.cluster.diagnostics) {
     const where = d.at ? `${d.at.file}: ` : '';
     process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
