@@ -5,6 +5,8 @@ import { scan, type ScanOptions } from '../pipeline/scan.js';
 
 export interface FixCommandOptions {
   write: boolean;
+  /** The plan as text for people, or JSON for scripts. */
+  format?: 'text' | 'json';
   backupDir?: string;
   now: Date;
   expiryWindowDays?: number;
