@@ -24,11 +24,18 @@ function sh(command: string, args: string[], cwd: string, timeout = 240_000) {
   return { status: run.status, out: `${run.stdout}${run.stderr}`, stdout: run.stdout };
 }
 
-/** The files of this checkout that git would commit (tracked and new, not ignored), as they are now. */
+/** The files and links of this checkout that git would commit (tracked and new, not ignored), as they are now. */
 function checkoutFiles(): string[] {
+  const exists = (file: string) => {
+    try {
+      return fs.lstatSync(file).isFile() || fs.lstatSync(file).isSymbolicLink();
+    } catch {
+      return false; // deleted, not yet committed
+    }
+  };
   return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
     .split('\0')
-    .filter((file) => file && fs.existsSync(file) && fs.statSync(file).isFile());
+    .filter((file) => file && exists(file));
 }
 
 function du(dir: string): number {
@@ -46,9 +53,14 @@ describe('installing kaudit', () => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-install-'));
     repo = path.join(temp, 'kaudit');
     for (const file of checkoutFiles()) {
-      fs.mkdirSync(path.join(repo, path.dirname(file)), { recursive: true });
-      fs.copyFileSync(file, path.join(repo, file));
-      fs.chmodSync(path.join(repo, file), fs.statSync(file).mode);
+      const into = path.join(repo, file);
+      fs.mkdirSync(path.dirname(into), { recursive: true });
+      if (fs.lstatSync(file).isSymbolicLink()) {
+        fs.symlinkSync(fs.readlinkSync(file), into);
+        continue;
+      }
+      fs.copyFileSync(file, into);
+      fs.chmodSync(into, fs.statSync(file).mode);
     }
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: repo });
     git('init', '-q', '-b', 'main');
