@@ -70,7 +70,7 @@ describe('deploy/ manifests', () => {
     const container = pod.containers[0].securityContext!;
     expect(container.privileged).toBeUndefined();
     expect(container).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    const host = pod.volumes!.find((v) => v.name === 'host') as { hostPath: { path: string } };
+    const host = pod.volumes!.find((v) => v.name === 'host') as unknown as { hostPath: { path: string } };
     expect(host.hostPath.path).toBe('/');
     expect((pod.containers[0] as unknown as { volumeMounts: Array<{ name: string; readOnly?: boolean }> }).volumeMounts.find((m) => m.name === 'host')!.readOnly).toBe(true);
   });

@@ -3,6 +3,7 @@ import { buildFixPlan } from '../fixers/plan.js';
 import { renderPlanJson, renderPlanText, renderWriteResult } from '../fixers/render.js';
 import { writeChanges } from '../fixers/writer.js';
 import { scan, type ScanOptions } from '../pipeline/scan.js';
+import { diagnosticLine } from './diagnostics.js';
 
 export interface FixCommandOptions {
   write: boolean;
@@ -37,7 +38,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, toolVe
     ...(options.config ? { config: options.config } : {}),
   };
   const result = await scan(paths, scanOptions, toolVersion);
-  for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
+  for (const d of result.cluster.diagnostics) process.stderr.write(diagnosticLine(d));
   const progress = process.stderr.isTTY ? progressBar('working out fixes') : undefined;
   const changes = await planFixes(result.cluster, result.findings, { now: options.now, ...(progress ? { onProgress: progress } : {}) });
   const plan = buildFixPlan(changes);

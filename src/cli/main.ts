@@ -137,9 +137,11 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
       const { collect } = await import('../collectors/index.js');
       const { writeSnapshot } = await import('../snapshot/write.js');
       const cluster = collect([], [opts.hostRoot as string]);
-      for (const d of cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
+      const { diagnosticLine } = await import('./diagnostics.js');
+      const { oneLine } = await import('../reporters/terminal.js');
+      for (const d of cluster.diagnostics) process.stderr.write(diagnosticLine(d));
       for (const r of writeSnapshot(cluster, { output: opts.output as string, includeKeys: opts.includeKeys === true })) {
-        process.stdout.write(`${r.host}: ${r.files} files written to ${r.folder}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);
+        process.stdout.write(`${oneLine(r.host)}: ${r.files} files written to ${oneLine(r.folder)}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);
       }
     });
 

@@ -9,6 +9,7 @@ import { formatJunit } from '../reporters/junit.js';
 import { formatHtml } from '../reporters/html.js';
 import { UsageError } from './errors.js';
 import { artifactBases } from './sarif-root.js';
+import { diagnosticLine } from './diagnostics.js';
 import { terminalWidth, wantsColor } from './tty.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
@@ -75,10 +76,7 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
     result.baseline = outcome;
   }
   if (options.formats.includes('sarif')) result.artifactBases = artifactBases(result.cluster.roots.map((root) => root.path), options.sarifRoot);
-  for (const d of result.cluster.diagnostics) {
-    const where = d.at ? `${d.at.file}: ` : '';
-    process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
-  }
+  for (const d of result.cluster.diagnostics) process.stderr.write(diagnosticLine(d));
   options.formats.forEach((format, index) => {
     const output = options.outputs[index];
     if (output) writeReportFile(output, render(result, format, textOptions(options)));

@@ -104,6 +104,24 @@ describe('kaudit scan, text report on the command line', () => {
   });
 });
 
+describe('what comes from the scanned tree reaches the terminal escaped', () => {
+  it('in the warnings on stderr, as in the report', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-escapes-'));
+    try {
+      const pki = path.join(dir, 'node', 'etc', 'kubernetes', 'pki');
+      fs.mkdirSync(pki, { recursive: true });
+      fs.writeFileSync(path.join(pki, '\u001b]0;pwned\u0007\u001b[2Jbad.crt'), '-----BEGIN CERTIFICATE-----\nnot base64 at all\n');
+      for (const command of [['scan', dir], ['fix', dir]]) {
+        const run = kaudit(command);
+        expect(run.stderr).toContain('\\x1b]0;pwned\\x07\\x1b[2Jbad.crt');
+        expect(run.stderr + run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('kaudit scan of a single file', () => {
   const json = (file: string) => JSON.parse(kaudit(['scan', file, '--now', '2026-12-01', '-f', 'json']).stdout) as { summary: { certificates: number; components: number }; findings: Array<{ ruleId: string; file: string }>; unknowns: Array<{ what: string; affects: string[] }> };
 
