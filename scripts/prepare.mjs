@@ -26,12 +26,15 @@ function npm(args, env) {
 
 /**
  * The nested install's link from the global folder to this clone, replaced by an empty
- * folder for the package to be unpacked into. Only in the install's own prepare step:
- * pacote marks the nested install with _PACOTE_NO_PREPARE_, and that one keeps its link.
+ * folder for the package to be unpacked into. Only for a clone npm made to install a git
+ * URL (npm's cache holds it, under _cacache/tmp/git-clone…), never for `npm install -g .`
+ * or `npm link` in a checkout, whose link is wanted; and only in the install's own prepare
+ * step: pacote marks the nested install with _PACOTE_NO_PREPARE_, and that one keeps its link.
  */
 function unlinkFromGlobalFolder() {
   const prefix = process.env.npm_config_prefix;
   if (process.env.npm_config_global !== 'true' || !prefix || process.env._PACOTE_NO_PREPARE_) return;
+  if (!/[\\/]_cacache[\\/]tmp[\\/]git-clone[^\\/]*$/.test(realpathSync('.'))) return;
   const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
   const target = path.join(prefix, ...(process.platform === 'win32' ? [] : ['lib']), 'node_modules', name);
   try {
