@@ -109,6 +109,16 @@ describe('installing kaudit', () => {
     expect(fs.existsSync(path.join(prefix, 'lib', 'node_modules', 'kaudit', 'src'))).toBe(false);
   }, 300_000);
 
+  it('from a checkout: npm install -g . links it, as developers expect', () => {
+    const checkout = path.join(temp, 'checkout');
+    execFileSync('git', ['clone', '-q', repo, checkout]);
+    const prefix = path.join(temp, 'link-prefix');
+    const install = sh('npm', ['install', '-g', '--prefix', prefix, '.'], checkout);
+    expect(install.status, install.out).toBe(0);
+    expect(fs.realpathSync(path.join(prefix, 'lib', 'node_modules', 'kaudit'))).toBe(fs.realpathSync(checkout));
+    expect(sh(path.join(prefix, 'bin', 'kaudit'), ['--version'], temp).status).toBe(0);
+  }, 300_000);
+
   it("runs the README's first command in a fresh clone as written", () => {
     const first = /```sh\n(npm ci && npx kaudit scan [^\n#]*?)\s+#/.exec(README)?.[1];
     expect(first, "the README's first command").toBeDefined();
