@@ -136,9 +136,9 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .action(async (opts: Record<string, unknown>) => {
       const { collect } = await import('../collectors/index.js');
       const { writeSnapshot } = await import('../snapshot/write.js');
-      const cluster = collect([], [opts.hostRoot as string]);
       const { diagnosticLine } = await import('./diagnostics.js');
       const { oneLine } = await import('../reporters/terminal.js');
+      const cluster = collect([], [opts.hostRoot as string]);
       for (const d of cluster.diagnostics) process.stderr.write(diagnosticLine(d));
       for (const r of writeSnapshot(cluster, { output: opts.output as string, includeKeys: opts.includeKeys === true })) {
         process.stdout.write(`${oneLine(r.host)}: ${r.files} files written to ${oneLine(r.folder)}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);

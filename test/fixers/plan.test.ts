@@ -157,5 +157,9 @@ describe('the fix plan never shows a secret value', () => {
     expect(config).toContain('client-key-data: *****');
     const encryption = displayText(`providers:\n  - aescbc:\n      keys:\n        - name: old\n          secret: ${OLD_KEY}\n`);
     expect(encryption).toBe('providers:\n  - aescbc:\n      keys:\n        - name: old\n          secret: *****\n');
+    // A base64 key may start with "/" (one in 64 random keys does): still a key, not a path.
+    for (const key of ['//2juf+ztlKvxGLbsGI2t5iGKHy10mnJkCUpcigDPG0=', '/etc+not+a+path/abcdefghijklmnopqrstuvwx=']) {
+      expect(displayText(`      - aescbc:\n          keys:\n            - name: k\n              secret: ${key}\n`)).not.toContain(key);
+    }
   });
 });
