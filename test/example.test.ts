@@ -6,7 +6,7 @@ import { kaudit } from './support/cli.js';
  * (anonymous auth, no encryption at rest, no etcd token), and nothing else.
  */
 describe('fixtures/example-cluster', () => {
-  it('reports exactly the planted defects, and what stock kubeadm gets wrong, grouped by host', () => {
+  it('reports exactly the planted defects, and what stock kubeadm gets wrong, grouped by file', () => {
     const json = kaudit(['scan', 'fixtures/example-cluster', '--now', '2026-12-01', '--format', 'json']);
     expect(json.stderr).toBe('');
     expect(json.status).toBe(1);
@@ -43,8 +43,9 @@ describe('fixtures/example-cluster', () => {
     ]);
 
     const text = kaudit(['scan', 'fixtures/example-cluster', '--now', '2026-12-01']);
-    const hostHeaders = text.stdout.split('\n').filter((line) => /^\S/.test(line) && !line.startsWith('✖'));
-    expect(hostHeaders).toEqual(['cp-1', 'cp-2', 'cp-3', 'worker-1', 'worker-2']);
+    // Grouped by file, as ESLint's stylish report: one header per file, in the order of the findings.
+    const fileHeaders = text.stdout.split('\n').filter((line) => /^\S/.test(line) && !/^(✖|checked:)/.test(line));
+    expect(fileHeaders).toEqual([...new Set(report.findings.map((f) => f.file))]);
     expect(text.stdout).toMatch(/✖ 28 problems \(16 errors, 11 warnings, 1 note\) on 5 hosts/);
     expect(text.stdout).not.toContain('\u001b['); // no colour when stdout is not a terminal
   });

@@ -1,10 +1,14 @@
 import { planFixes } from '../fixers/index.js';
-import { renderChanges, renderWriteResult } from '../fixers/render.js';
+import { buildFixPlan } from '../fixers/plan.js';
+import { renderPlanJson, renderPlanText, renderWriteResult } from '../fixers/render.js';
 import { writeChanges } from '../fixers/writer.js';
 import { scan, type ScanOptions } from '../pipeline/scan.js';
+import { diagnosticLine } from './diagnostics.js';
 
 export interface FixCommandOptions {
   write: boolean;
+  /** The plan as text for people, or JSON for scripts. */
+  format?: 'text' | 'json';
   backupDir?: string;
   now: Date;
   expiryWindowDays?: number;
@@ -34,13 +38,16 @@ export async function runFix(paths: string[], options: FixCommandOptions, toolVe
     ...(options.config ? { config: options.config } : {}),
   };
   const result = await scan(paths, scanOptions, toolVersion);
-  for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
+  for (const d of result.cluster.diagnostics) process.stderr.write(diagnosticLine(d));
   const progress = process.stderr.isTTY ? progressBar('working out fixes') : undefined;
   const changes = await planFixes(result.cluster, result.findings, { now: options.now, ...(progress ? { onProgress: progress } : {}) });
-  process.stdout.write(renderChanges(changes));
-  if (!options.write) return 0;
-  if (changes.isEmpty) return 0;
-  const written = writeChanges(changes, { now: new Date(), ...(options.backupDir ? { backupRoot: options.backupDir } : {}) });
-  process.stdout.write(`\n${renderWriteResult(written)}`);
-  return written.error || written.refused.length > 0 ? 1 : 0;
+  const plan = buildFixPlan(changes);
+  const json = options.format === 'json';
+  const written = options.write && !changes.isEmpty ? writeChanges(changes, { now: new Date(), ...(options.backupDir ? { backupRoot: options.backupDir } : {}) }) : undefined;
+  if (json) process.stdout.write(renderPlanJson(plan, options.write ? (written ?? { applied: [], notApplied: [], refused: [] }) : undefined));
+  else {
+    process.stdout.write(renderPlanText(plan, { write: options.write }));
+    if (written) process.stdout.write(`\n${renderWriteResult(written)}`);
+  }
+  return written && (written.error || written.refused.length > 0) ? 1 : 0;
 }

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
-import { RULES, docPath, ruleById } from '../rules/index.js';
+import { HELP_BASE_URL, RULES, docPath, ruleById } from '../rules/index.js';
+import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
+import { markdownForTerminal } from './markdown-terminal.js';
+import { terminalWidth, wantsColor } from './tty.js';
 
 /** The rules index (rules-docs/README.md), made from the registry. */
 export function rulesIndexMarkdown(): string {
@@ -19,8 +22,37 @@ export function rulesIndexMarkdown(): string {
   ].join('\n');
 }
 
+/** A rule as `kaudit rules --format json` gives it to scripts. */
+function ruleJson(rule: Rule) {
+  return {
+    id: rule.id,
+    level: rule.level,
+    title: rule.title,
+    description: rule.description,
+    fix: rule.fix,
+    tags: rule.tags,
+    cis: rule.cis ?? [],
+    docs: docPath(rule),
+    helpUri: `${HELP_BASE_URL}${docPath(rule)}`,
+  };
+}
+
+function ruleOrUsageError(id: string): Rule {
+  const rule = ruleById(id);
+  if (!rule) throw new UsageError(`unknown rule "${id}" (see kaudit rules)`);
+  return rule;
+}
+
+function docOf(rule: Rule): string {
+  return fs.readFileSync(new URL(`../../${docPath(rule)}`, import.meta.url), 'utf8');
+}
+
 /** `kaudit rules` lists the rules; `kaudit rules ID` prints the rule's documentation page. */
-export function runRulesCommand(id: string | undefined, format: 'text' | 'markdown' = 'text'): number {
+export function runRulesCommand(id: string | undefined, format: 'text' | 'json' | 'markdown' = 'text'): number {
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(id ? ruleJson(ruleOrUsageError(id)) : RULES.map(ruleJson), null, 2)}\n`);
+    return 0;
+  }
   if (!id && format === 'markdown') {
     process.stdout.write(rulesIndexMarkdown());
     return 0;
@@ -30,9 +62,14 @@ export function runRulesCommand(id: string | undefined, format: 'text' | 'markdo
     for (const rule of RULES) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.level.padEnd(7)}  ${rule.title}\n`);
     return 0;
   }
-  const rule = ruleById(id);
-  if (!rule) throw new UsageError(`unknown rule "${id}" (see kaudit rules)`);
-  const page = new URL(`../../${docPath(rule)}`, import.meta.url);
-  process.stdout.write(fs.readFileSync(page, 'utf8'));
+  process.stdout.write(docOf(ruleOrUsageError(id)));
+  return 0;
+}
+
+/** `kaudit explain ID`: the rule's page laid out for the terminal, wrapped to its width. */
+export function runExplain(id: string, color: boolean): number {
+  const rule = ruleOrUsageError(id);
+  const page = markdownForTerminal(docOf(rule), { color: color && wantsColor(process.stdout), width: terminalWidth(process.stdout) });
+  process.stdout.write(`${page}\nOnline: ${HELP_BASE_URL}${docPath(rule)}\n`);
   return 0;
 }

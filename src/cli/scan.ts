@@ -1,12 +1,16 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { LEVEL_ORDER, type Level } from '../model/finding.js';
 import { formatJson } from '../reporters/json.js';
 import type { ScanResult } from '../reporters/result.js';
 import { formatSarif } from '../reporters/sarif.js';
-import { formatText } from '../reporters/text.js';
+import { formatText, type TextOptions } from '../reporters/text.js';
 import { formatJunit } from '../reporters/junit.js';
 import { formatHtml } from '../reporters/html.js';
 import { UsageError } from './errors.js';
+import { artifactBases } from './sarif-root.js';
+import { diagnosticLine } from './diagnostics.js';
+import { terminalWidth, wantsColor } from './tty.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
 
@@ -22,20 +26,32 @@ export interface ScanOptions extends PipelineOptions {
   baseline?: string;
   /** Record today's findings as the baseline, and succeed. */
   baselineWrite?: string;
+  /** SARIF URIs relative to this folder instead of the git work tree's root. */
+  sarifRoot?: string;
+  /** The text report shows findings at this level and above (--severity, --quiet); nothing else changes. */
+  minLevel?: Level;
+  /** --no-color: never colour, even on a terminal. */
+  color?: boolean;
 }
 
-export function render(result: ScanResult, format: Format, color: boolean): string {
+export function render(result: ScanResult, format: Format, text: TextOptions = { color: false }): string {
   if (format === 'json') return formatJson(result);
   if (format === 'sarif') return formatSarif(result);
   if (format === 'junit') return formatJunit(result);
   if (format === 'html') return formatHtml(result);
-  return formatText(result, { color });
+  return formatText(result, text);
 }
 
-function wantsColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR) return false;
-  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
-  return stream.isTTY === true;
+/** How the text report is laid out on a stream: colour and width (a file gets neither colour nor a terminal's width). */
+function textOptions(options: ScanOptions, stream?: NodeJS.WriteStream): TextOptions {
+  const color = options.color !== false && stream !== undefined && wantsColor(stream);
+  return { color, width: terminalWidth(stream), ...(options.minLevel ? { minLevel: options.minLevel } : {}) };
+}
+
+/** A report written to --output: its folder is created when it does not exist yet. */
+function writeReportFile(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, content);
 }
 
 /** Pairs --format and --output in order: every format but one needs its file. */
@@ -59,14 +75,12 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
     result.findings = findings;
     result.baseline = outcome;
   }
-  for (const d of result.cluster.diagnostics) {
-    const where = d.at ? `${d.at.file}: ` : '';
-    process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
-  }
+  if (options.formats.includes('sarif')) result.artifactBases = artifactBases(result.cluster.roots.map((root) => root.path), options.sarifRoot);
+  for (const d of result.cluster.diagnostics) process.stderr.write(diagnosticLine(d));
   options.formats.forEach((format, index) => {
     const output = options.outputs[index];
-    if (output) fs.writeFileSync(output, render(result, format, false));
-    else process.stdout.write(render(result, format, wantsColor(process.stdout)));
+    if (output) writeReportFile(output, render(result, format, textOptions(options)));
+    else process.stdout.write(render(result, format, textOptions(options, process.stdout)));
   });
   if (options.baselineWrite) {
     writeBaseline(options.baselineWrite, result.findings, options.now);

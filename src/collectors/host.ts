@@ -15,7 +15,7 @@ import { weaveFromUnit } from './weave-unit.js';
 import { asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
 import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
-import type { Component, Host, Manifest } from '../model/types.js';
+import type { Component, FileReference, Host, Manifest } from '../model/types.js';
 
 const PKI_EXTENSIONS = new Set(['.crt', '.pem', '.key', '.cert', '.der', '.pub']);
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.kubeconfig', '.conf']);
@@ -243,7 +243,7 @@ class HostCollector {
   /** Records the files a component names, and reads those the walk did not already read. */
   private followReferences(component: Component): void {
     for (const ref of componentReferences(this.ctx, component)) {
-      this.cluster.fileRefs.push(ref);
+      this.cluster.fileRefs.push(this.scoped(ref, `the files that ${component.kind} in ${component.definedAt.file} names`));
       if (!ref.exists || !ref.mounted) continue;
       if (ref.purpose === 'cert' || ref.purpose === 'key' || ref.purpose === 'ca') this.readPki(ref.hostPath);
       else if (ref.purpose === 'config') this.addManifests(ref.hostPath, this.ctx.readYaml(ref.hostPath));
@@ -255,11 +255,27 @@ class HostCollector {
     }
   }
 
+  /**
+   * A single file or a folder of manifests is not a host root: a path its flags name that
+   * is not there was not scanned, which is unknown, not missing (said once per file).
+   */
+  private scoped(ref: FileReference, what: string): FileReference {
+    if (!this.ctx.host.loose || ref.exists) return ref;
+    this.cluster.addUnknown({
+      what,
+      why: 'a single file or a folder of manifests was scanned, not the host root the paths belong to',
+      supply: "scan the node's host root, a cluster folder, or the node itself (kaudit scan /)",
+      at: ref.at,
+      affects: ['pki/missing-file', 'pki/key-mismatch', 'pki/missing-san', 'pki/untrusted-chain', 'pki/wrong-usage', 'apiserver/no-encryption-at-rest', 'encryption/no-aescbc-provider', 'encryption/weak-key'],
+    });
+    return { ...ref, unseen: true };
+  }
+
   /** Kubeconfig references are added once all kubeconfigs of the host are known. */
   finish(): void {
     for (const kubeconfig of this.cluster.kubeconfigs.filter((k) => k.host === this.ctx.host.name)) {
       for (const ref of kubeconfig.refs) {
-        this.cluster.fileRefs.push(ref);
+        this.cluster.fileRefs.push(this.scoped(ref, `the files that the kubeconfig ${kubeconfig.at.file} names`));
         if (ref.exists && !ref.hostPath.includes('#')) this.readPki(ref.hostPath);
       }
     }

@@ -25,8 +25,14 @@ export function isSecretName(name: string): boolean {
  * (`--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key` names a file).
  */
 export function isSecretSetting(name: string, value: string): boolean {
-  return isSecretName(name) && value !== '' && !/^(\/|\.\.?\/|~\/)/.test(value);
+  if (value === '') return false;
+  // These never name a file, whatever the value looks like (a base64 key may start with "/").
+  if (ALWAYS_SECRET_NAME.test(name)) return true;
+  return isSecretName(name) && !/^(\/|\.\.?\/|~\/)/.test(value);
 }
+
+/** Fields whose value is the secret itself: an encryption provider's `secret`, tokens, passwords, `*-key-data`. */
+const ALWAYS_SECRET_NAME = /^(secret|token|password|passwd|[a-z-]*key-data)$/i;
 
 /** A value with the password of a URL (`https://user:pass@host`) masked. */
 export function maskUrlPassword(value: string): string {

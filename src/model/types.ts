@@ -163,6 +163,11 @@ export interface FileReference {
   /** False when a static pod's path is not under any hostPath mount. */
   mounted: boolean;
   exists: boolean;
+  /**
+   * The file is outside what was scanned (a single manifest or a folder of manifests
+   * names a node's path): neither present nor missing, so no rule judges its absence.
+   */
+  unseen?: boolean;
   at: SourceLocation;
 }
 

@@ -155,9 +155,10 @@ export function formatHtml(result: ScanResult): string {
     ['suppressed', result.suppressed?.length ?? 0],
     ['hosts', cluster.hosts.length],
     ['components', cluster.components.length],
-    ['certificates', views.size],
+    // Every copy counts, as in the JSON and text summaries; the PKI picture shows each distinct certificate once.
+    ['certificates', cluster.certificates.length, `${views.size} distinct`],
   ]
-    .map(([label, value]) => `<div class="${label}"><b>${value}</b>${label}</div>`)
+    .map(([label, value, detail]) => `<div class="${label}"><b>${value}</b>${label}${detail ? ` <small>(${detail})</small>` : ''}</div>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kaudit report</title>

@@ -19,6 +19,17 @@ export interface ScanResult {
   suppressed?: SuppressionOutcome['suppressed'];
   /** Inline suppressions that cover nothing. */
   unusedSuppressions?: SuppressionOutcome['unused'];
+  /** SARIF: what each scanned root's URIs are relative to (by default, the root itself). */
+  artifactBases?: ArtifactBase[];
+}
+
+/** The folder a scanned root's SARIF URIs are relative to, and the root's path from there. */
+export interface ArtifactBase {
+  dir: string;
+  /** The root's path below `dir` ('' when it is `dir`). */
+  prefix: string;
+  /** A git work tree, `--sarif-root`, or the scanned path itself. */
+  kind: 'git' | 'sarif-root' | 'scanned';
 }
 
 export function countByLevel(findings: Finding[]): Record<Level, number> {

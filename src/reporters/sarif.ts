@@ -4,19 +4,41 @@ import { pathToFileURL } from 'node:url';
 import { HELP_BASE_URL, docPath } from '../rules/index.js';
 import type { SourceLocation, Suppression } from '../model/types.js';
 import type { Finding } from '../model/finding.js';
-import type { ScanResult } from './result.js';
+import type { ArtifactBase, ScanResult } from './result.js';
 import type { Rule } from '../rules/rule.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-function baseId(result: ScanResult, root: number): string {
-  return result.cluster.roots.length === 1 ? 'SCANROOT' : `SCANROOT${root + 1}`;
+/** The SARIF base of each scanned root: its id, the folder it names, and the root's path below it. */
+interface UriBase {
+  id: string;
+  dir: string;
+  prefix: string;
 }
 
-function physicalLocation(result: ScanResult, at: SourceLocation) {
+/**
+ * URIs are relative to the git work tree that holds the scanned folder (GitHub resolves
+ * them there and ignores originalUriBaseIds), to --sarif-root, or to the scanned path.
+ * `originalUriBaseIds` still names each base, for viewers that use it.
+ */
+function uriBases(result: ScanResult): UriBase[] {
+  const bases: ArtifactBase[] = result.artifactBases ?? result.cluster.roots.map((root) => ({ dir: root.path, prefix: '', kind: 'scanned' as const }));
+  const name = (kind: ArtifactBase['kind']) => (kind === 'scanned' ? 'SCANROOT' : 'SRCROOT');
+  const dirs = [...new Map(bases.map((b) => [b.dir, b])).values()];
+  const ids = new Map(dirs.map((b, i) => [b.dir, dirs.filter((o) => name(o.kind) === name(b.kind)).length > 1 ? `${name(b.kind)}${i + 1}` : name(b.kind)]));
+  return bases.map((b) => ({ id: ids.get(b.dir)!, dir: b.dir, prefix: b.prefix }));
+}
+
+function encodePath(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+function physicalLocation(bases: UriBase[], at: SourceLocation) {
   // A live source is located by its URL, an absolute URI.
-  const artifactLocation = at.root < 0 ? { uri: at.file } : { uri: at.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: baseId(result, at.root) };
-  return { artifactLocation, region: { startLine: at.line ?? 1 } };
+  if (at.root < 0) return { artifactLocation: { uri: at.file }, region: { startLine: at.line ?? 1 } };
+  const base = bases[at.root];
+  const uri = encodePath(base.prefix ? `${base.prefix}/${at.file}` : at.file);
+  return { artifactLocation: { uri, uriBaseId: base.id }, region: { startLine: at.line ?? 1 } };
 }
 
 /** The rule's documentation page, for SARIF `help` (GitHub code scanning shows it). */
@@ -38,10 +60,11 @@ const SECURITY_SEVERITY = { error: '8.0', warning: '5.0', note: '2.0' } as const
 export function formatSarif(result: ScanResult): string {
   const { cluster } = result;
   const ruleIndex = new Map(result.rules.map((rule, index) => [rule.id, index]));
+  const bases = uriBases(result);
   const originalUriBaseIds = Object.fromEntries(
-    cluster.roots.map((root, index) => {
-      const href = pathToFileURL(root.path).href;
-      return [baseId(result, index), { uri: href.endsWith('/') ? href : `${href}/` }];
+    bases.map((base) => {
+      const href = pathToFileURL(base.dir).href;
+      return [base.id, { uri: href.endsWith('/') ? href : `${href}/` }];
     }),
   );
   const sarif = {
@@ -76,13 +99,13 @@ export function formatSarif(result: ScanResult): string {
               ...cluster.diagnostics.map((d) => ({
                 level: d.level,
                 message: { text: d.message },
-                ...(d.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, d.at).artifactLocation } }] } : {}),
+                ...(d.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(bases, d.at).artifactLocation } }] } : {}),
               })),
               // Unknown is not absent: what a source could not show is a note, never a result.
               ...cluster.unknowns.map((u) => ({
                 level: 'note',
                 message: { text: `not checked: ${u.what}: ${u.why}; ${u.supply}` },
-                ...(u.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(result, u.at).artifactLocation } }] } : {}),
+                ...(u.at ? { locations: [{ physicalLocation: { artifactLocation: physicalLocation(bases, u.at).artifactLocation } }] } : {}),
                 ...(u.affects?.length ? { properties: { affects: u.affects } } : {}),
               })),
               ...(result.unusedSuppressions ?? []).map(({ suppression, why }) => ({
@@ -101,8 +124,12 @@ export function formatSarif(result: ScanResult): string {
 
   /** Inline suppressions are in the scanned files; a config ignore is in .kaudit.yaml, outside them. */
   function suppressionLocation(suppression: Suppression) {
-    if (suppression.kind !== 'config') return physicalLocation(result, suppression.at);
-    return { artifactLocation: { uri: pathToFileURL(path.resolve(suppression.at.file)).href }, region: { startLine: suppression.at.line ?? 1 } };
+    if (suppression.kind !== 'config') return physicalLocation(bases, suppression.at);
+    // .kaudit.yaml: relative to a base that holds it (the repository), else an absolute file URI.
+    const file = path.resolve(suppression.at.file);
+    const base = bases.find((b) => !path.relative(b.dir, file).startsWith('..'));
+    const artifactLocation = base ? { uri: encodePath(path.relative(base.dir, file).split(path.sep).join('/')), uriBaseId: base.id } : { uri: pathToFileURL(file).href };
+    return { artifactLocation, region: { startLine: suppression.at.line ?? 1 } };
   }
 
   function sarifSuppression(suppression: Suppression) {
@@ -115,12 +142,12 @@ export function formatSarif(result: ScanResult): string {
       ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
       level: finding.level,
       message: { text: `${finding.at.host}: ${finding.message}` },
-      locations: [{ physicalLocation: physicalLocation(result, finding.at) }],
+      locations: [{ physicalLocation: physicalLocation(bases, finding.at) }],
       ...(finding.related.length > 0
         ? {
             relatedLocations: finding.related.map((rel, index) => ({
               id: index + 1,
-              physicalLocation: physicalLocation(result, rel),
+              physicalLocation: physicalLocation(bases, rel),
               message: { text: rel.host === finding.at.host ? (rel.message ?? rel.file) : `${rel.host}: ${rel.message ?? rel.file}` },
             })),
           }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kaudit } from '../support/cli.js';
+import { cliEnv, kaudit } from '../support/cli.js';
 import { copyTree } from '../support/files.js';
 
 describe('baseline', () => {
@@ -31,7 +31,7 @@ describe('baseline', () => {
     const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; host: string }>; baseline: { known: number; gone: number } };
     expect(report.findings.map((f) => `${f.ruleId} ${f.host}`)).toEqual(['apiserver/master-count-reconciler cp-3']);
     expect(report.baseline).toMatchObject({ known: 26, gone: 2 });
-    const text = kaudit(['scan', cluster, '--now', '2026-12-01', '--baseline', baseline]);
+    const text = kaudit(['scan', cluster, '--now', '2026-12-01', '--baseline', baseline], { env: cliEnv({ COLUMNS: '250' }) }); // no line wrapped
     expect(text.stdout).toContain(`26 findings left out as in the baseline ${baseline}; 2 of its findings are gone`);
   });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kaudit } from '../support/cli.js';
+import { cliEnv, kaudit } from '../support/cli.js';
 import { copyTree } from '../support/files.js';
 import { validateForGitHub } from '../support/sarif-multitool.js';
 import { TreeWriter } from '../support/tree.js';
@@ -85,7 +85,8 @@ describe('inline suppressions', () => {
       'cp-1/etc/kubernetes/manifests/kube-apiserver.yaml:17 names no kaudit rule: apiserver/no-such-rule',
     ]);
     expect(run.stderr).toContain('kaudit: warning: cp-1/etc/kubernetes/manifests/kube-apiserver.yaml: line 18: kaudit-ignore must read "# kaudit-ignore <rule-id>[,<rule-id>…]: <reason>"; ignored');
-    const text = kaudit(['scan', cluster, '--now', '2026-12-01', '--fail-on', 'none']);
+    // Wide enough that no line of the report is wrapped.
+    const text = kaudit(['scan', cluster, '--now', '2026-12-01', '--fail-on', 'none'], { env: cliEnv({ COLUMNS: '250' }) });
     expect(text.stdout).toContain('2 findings suppressed inline (--no-inline-ignores shows them)');
     expect(text.stdout).toContain('unused suppression at cp-1/etc/kubernetes/manifests/kube-apiserver.yaml:15: matches no finding of apiserver/master-count-reconciler');
   });

@@ -9,7 +9,7 @@ const OUTPUT = path.resolve('test-output');
 const REPORT = path.join(OUTPUT, 'example-report.html');
 
 interface JsonReport {
-  summary: { error: number; warning: number; note: number };
+  summary: { error: number; warning: number; note: number; hosts: number; components: number; certificates: number };
   findings: Array<{ ruleId: string; file: string; related: Array<{ file: string }> }>;
 }
 
@@ -30,6 +30,16 @@ describe('HTML report', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|<link|\ssrc=|url\(/i);
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('counts what the JSON summary counts: certificates are every copy, distinct ones said beside', () => {
+    const html = fs.readFileSync(REPORT, 'utf8');
+    const box = (label: string) => new RegExp(`<div class="${label}"><b>(\\d+)</b>`).exec(html)?.[1];
+    for (const label of ['hosts', 'components', 'certificates'] as const) expect(box(label), label).toBe(String(json.summary[label]));
+    // kubeadm copies CAs to every control plane: the picture has fewer boxes than files.
+    const distinct = Number(/<div class="certificates">.*?\((\d+) distinct\)/.exec(html)?.[1]);
+    expect(distinct).toBeGreaterThan(0);
+    expect(distinct).toBeLessThan(json.summary.certificates);
   });
 
   it("marks certificates as expiring within the scan's expiry window", () => {

@@ -11,7 +11,7 @@ export default defineRule({
   check(cluster, _context, report) {
     for (const ref of cluster.fileRefs) {
       if (ref.purpose !== 'cert' && ref.purpose !== 'key' && ref.purpose !== 'ca') continue;
-      if (ref.exists && ref.mounted) continue;
+      if ((ref.exists && ref.mounted) || ref.unseen) continue;
       const who = ref.owner ? `${ref.owner.kind} ${flagText(ref)}` : `kubeconfig field ${ref.setting}`;
       const message = ref.mounted
         ? `${who} names ${ref.written}, which does not exist on ${ref.host}`
