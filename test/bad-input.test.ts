@@ -49,7 +49,7 @@ describe('bad input', () => {
       ['pki/binary.crt', /binary file that is neither a PEM nor a DER certificate; skipped/],
       ['pki/loop-a.crt', /symbolic link loop/],
       ['pki/loop-b.crt', /symbolic link loop/],
-      ['pki/huge.pem', /file is 50 MB, over the 4 MB limit; skipped/],
+      ['pki/huge.pem', /file is 50 MB, over the 32 MB limit; skipped/],
       ['addons/bomb.yaml', /YAML cannot be expanded: Excessive alias count/],
       ['pki/dir.crt', /not a regular file/],
       ['pki/unreadable.key', /no PEM block found/], // root reads it: it is just not a key

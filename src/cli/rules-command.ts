@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { RULES, docPath, ruleById } from '../rules/index.js';
 import { UsageError } from './errors.js';
+import { readPackageFile } from '../io/read.js';
 
 /** The rules index (rules-docs/README.md), made from the registry. */
 export function rulesIndexMarkdown(): string {
@@ -33,6 +33,6 @@ export function runRulesCommand(id: string | undefined, format: 'text' | 'markdo
   const rule = ruleById(id);
   if (!rule) throw new UsageError(`unknown rule "${id}" (see kaudit rules)`);
   const page = new URL(`../../${docPath(rule)}`, import.meta.url);
-  process.stdout.write(fs.readFileSync(page, 'utf8'));
+  process.stdout.write(readPackageFile(page));
   return 0;
 }
