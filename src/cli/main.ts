@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
+import { readPackageFile } from '../io/read.js';
 
 function toolVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readPackageFile(new URL('../../package.json', import.meta.url))) as { version: string };
   return pkg.version;
 }
 
@@ -116,6 +116,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
       const cluster = collect([], [opts.hostRoot as string]);
       for (const d of cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
       for (const r of writeSnapshot(cluster, { output: opts.output as string, includeKeys: opts.includeKeys === true })) {
+        for (const skipped of r.skipped) process.stderr.write(`kaudit: warning: ${r.host}: ${skipped}\n`);
         process.stdout.write(`${r.host}: ${r.files} files written to ${r.folder}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);
       }
     });
@@ -143,7 +144,7 @@ async function main(): Promise<number> {
       // Help and --version exit 0; every other commander error is a usage error, already printed.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError || (error as Error).name === 'InputError') {
+    if (error instanceof UsageError || (error as Error).name === 'InputError' || (error as Error).name === 'WriteRefused') {
       process.stderr.write(`kaudit: ${(error as Error).message}\n`);
       return 2;
     }

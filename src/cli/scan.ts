@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { LEVEL_ORDER, type Level } from '../model/finding.js';
 import { formatJson } from '../reporters/json.js';
 import type { ScanResult } from '../reporters/result.js';
@@ -9,6 +8,7 @@ import { formatHtml } from '../reporters/html.js';
 import { UsageError } from './errors.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
+import { writeUserFile } from '../io/write.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -65,7 +65,7 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
   }
   options.formats.forEach((format, index) => {
     const output = options.outputs[index];
-    if (output) fs.writeFileSync(output, render(result, format, false));
+    if (output) writeUserFile(output, render(result, format, false));
     else process.stdout.write(render(result, format, wantsColor(process.stdout)));
   });
   if (options.baselineWrite) {
