@@ -4,6 +4,7 @@ import { YamlError, parseYamlDocuments, type YamlDocument } from './yaml-source.
 import type { Cluster } from '../model/cluster.js';
 import type { Snapshot } from './snapshot.js';
 import type { Host, SourceLocation } from '../model/types.js';
+import { secretValuesIn, secretValuesOf } from '../model/secrets.js';
 
 /** What every collector of one host needs: its files, locations and a place for warnings. */
 export class HostContext {
@@ -172,6 +173,9 @@ export class HostContext {
     if (text !== undefined) {
       try {
         docs = parseYamlDocuments(text);
+        // Secret values are known where they are parsed, whatever YAML style wrote them: every output masks them.
+        const secrets = secretValuesOf(this.cluster);
+        for (const doc of docs) secretValuesIn(doc.data, (value) => secrets.add(value));
       } catch (error) {
         const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
         if (error instanceof YamlError && (!quietUnlessYaml || looksLikeYaml)) this.warn(hostPath, error.message);

@@ -1,29 +1,24 @@
 import { applyEdits, unifiedDiff } from './text.js';
 import type { ChangeSet } from './changeset.js';
 import type { WriteResult } from './writer.js';
+import { maskSecretsInText, secretValuesOf, type SecretValues } from '../model/secrets.js';
 
-const SECRET_FIELD = /^(\s*(?:-\s+)?(?:secret|client-key-data|token|password):\s*).+$/;
-
-/** What a diff may show: private key bodies and secret values are replaced by a marker. */
-export function redact(text: string): string {
-  const out: string[] = [];
-  let inKey = false;
-  for (const line of text.split('\n')) {
-    if (/^-----BEGIN .*PRIVATE KEY-----/.test(line.trim())) {
-      inKey = true;
-      out.push(line, '(private key material not shown)');
-      continue;
+/**
+ * What a diff may show: every secret value (by structure, and every value the scan knows
+ * to be secret, whatever YAML style wrote it) becomes a numbered marker. A secret that
+ * changes shows as a changed line with another number: that it changed, never what it is.
+ */
+export function secretRedactor(known: SecretValues): (text: string) => string {
+  const ids = new Map<string, number>();
+  const mark = (value: string) => {
+    let id = ids.get(value);
+    if (id === undefined) {
+      id = ids.size + 1;
+      ids.set(value, id);
     }
-    if (inKey) {
-      if (/^-----END .*PRIVATE KEY-----/.test(line.trim())) {
-        inKey = false;
-        out.push(line);
-      }
-      continue;
-    }
-    out.push(line.replace(SECRET_FIELD, '$1<not shown>'));
-  }
-  return out.join('\n');
+    return /PRIVATE KEY-----/.test(value) ? `(private key material not shown: key #${id})` : `***** (secret #${id}, not shown)`;
+  };
+  return (text) => known.mask(maskSecretsInText(text, mark), mark);
 }
 
 function mode(value: number): string {
@@ -33,6 +28,8 @@ function mode(value: number): string {
 /** The dry run: a unified diff per edited file, the files to create, remove and chmod, the plan. */
 export function renderChanges(cs: ChangeSet): string {
   const parts: string[] = [];
+  const known = secretValuesOf(cs.cluster);
+  const redact = secretRedactor(known);
   for (const edit of [...cs.edits.values()].sort((a, b) => a.file.localeCompare(b.file))) {
     const before = redact(edit.original);
     const after = redact(applyEdits(edit.original, edit.edits));
@@ -51,7 +48,7 @@ export function renderChanges(cs: ChangeSet): string {
   section('Conflicts:', cs.conflicts.map((c) => `${c.file}: ${c.message}`));
   section('Not fixed:', cs.skipped.map((s) => `${s.file ? `${s.file}: ` : ''}${s.message}`));
   if (parts.length === 0) parts.push('Nothing to fix.\n');
-  return parts.join('\n');
+  return known.mask(parts.join('\n'));
 }
 
 export function renderWriteResult(result: WriteResult): string {
