@@ -5,6 +5,7 @@ import { setting } from '../model/cluster.js';
 import type { Component, Setting } from '../model/types.js';
 import { resolveComponentPath } from './references.js';
 import { isSecretSetting } from '../model/secrets.js';
+import { ETCD_CONFIG_SHAPES } from './shapes.js';
 
 /** KubeletConfiguration fields and the flags they stand for. */
 export const KUBELET_FIELDS: Record<string, string> = {
@@ -91,6 +92,7 @@ export function applyConfigFile(ctx: HostContext, component: Component): void {
   const doc = ctx.readYaml(hostPath)[0];
   if (!doc) return;
   if (component.kind === 'etcd') {
+    ctx.checkShapes(hostPath, doc, ETCD_CONFIG_SHAPES);
     component.settings = [flag, ...etcdSettings(ctx, hostPath, doc)];
   } else if (component.kind === 'kubelet') {
     component.settings = [...settingsFromFields(ctx, hostPath, doc, KUBELET_FIELDS, KUBELET_PATH_FIELDS), ...component.settings];

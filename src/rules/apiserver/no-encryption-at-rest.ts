@@ -9,8 +9,8 @@ export default defineRule({
   description: 'Without an encryption provider config, Secrets are stored in etcd (and its backups) in plaintext.',
   fix: 'fix',
   tags: ['apiserver', 'security', 'CIS-1.2.27'],
-  check(cluster, _context, report) {
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       const setup = encryptionOf(cluster, apiserver);
       if (!setup) {
         report({ message: `${where(apiserver)} has no --encryption-provider-config: Secrets are stored in etcd in plaintext`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'encryption-provider-config', fix: { kind: 'encryption-config', apiserver } });
@@ -19,6 +19,6 @@ export default defineRule({
         const step = { title: `Restore ${setup.ref.written} on ${apiserver.host}${setup.ref.exists ? ' and mount it into the static pod' : ''} (the same file as on the other apiservers: the key must match the data in etcd)`, commands: [`scp <another control plane>:${setup.ref.hostPath} ${setup.ref.hostPath}`] };
         report({ message: `${where(apiserver)}: --${setup.ref.setting} names ${setup.ref.written}, ${why}`, at: setup.ref.at, key: 'encryption-provider-config:missing', fix: { kind: 'plan', steps: [step] } });
       }
-    }
+    });
   },
 });

@@ -8,13 +8,13 @@ export default defineRule({
   description: 'When etcd trusts the cluster CA, every client certificate that CA signs (every kubelet, every user) can read and write etcd directly, bypassing RBAC.',
   fix: 'fix',
   tags: ['pki', 'security', 'CIS-2.7'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const apiserverCAs = cluster.componentsOf('kube-apiserver').flatMap((apiserver) => {
       const ref = cluster.referenceOf(apiserver, 'client-ca-file');
       return ref ? cluster.certificatesOf(apiserver, 'client-ca-file').map((cert) => ({ cert, ref })) : [];
     });
     if (apiserverCAs.length === 0) return;
-    for (const etcd of cluster.componentsOf('etcd')) {
+    context.each(cluster.componentsOf('etcd'), (etcd) => {
       const sharing = ['trusted-ca-file', 'peer-trusted-ca-file'].flatMap((flag) => {
         const ref = cluster.referenceOf(etcd, flag);
         const trusted = cluster.certificatesOf(etcd, flag);
@@ -23,7 +23,7 @@ export default defineRule({
         );
         return ref && same.length > 0 ? [{ flag, ref, same }] : [];
       });
-      if (sharing.length === 0) continue;
+      if (sharing.length === 0) return;
       const [first, ...others] = sharing;
       const apiserverRefs = new Map(sharing.flatMap(({ same }) => same.map(({ ref }) => [ref, ref])));
       report({
@@ -36,6 +36,6 @@ export default defineRule({
         key: 'etcd-trusts-cluster-ca',
         fix: { kind: 'new-etcd-ca' },
       });
-    }
+    });
   },
 });

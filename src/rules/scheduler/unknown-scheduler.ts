@@ -64,26 +64,26 @@ export default defineRule({
   description: 'Pods that name a scheduler no one runs stay Pending forever, with no event to say why.',
   fix: 'plan',
   tags: ['scheduling', 'availability'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const served = servedSchedulers(cluster);
-    for (const [name, example] of cluster.liveKube?.schedulerNames ?? []) {
-      if (served.has(name)) continue;
+    context.each(cluster.liveKube?.schedulerNames ?? [], ([name, example]) => {
+      if (served.has(name)) return;
       report({
         message: `pods ask for schedulerName ${name} (${example}, for one), which no scheduler serves (known: ${[...served].sort().join(', ')}): they stay Pending`,
         at: { host: 'kubernetes', root: -1, file: `${cluster.liveKube!.server.replace(/\/$/, '')}/api/v1/pods?schedulerName=${encodeURIComponent(name)}`, line: 1 },
         key: `live:${name}`,
         fix: { kind: 'plan', steps: [{ title: `Deploy the scheduler ${name}, or set the pods' schedulerName to one that runs`, commands: [`kubectl get pods -A -o jsonpath='{range .items[?(@.spec.schedulerName=="${name}")]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'`] }] },
       });
-    }
-    for (const manifest of cluster.manifests) {
+    });
+    context.each(cluster.manifests, (manifest) => {
       const scheduler = schedulerNameOf(manifest);
-      if (!scheduler || served.has(scheduler.name)) continue;
+      if (!scheduler || served.has(scheduler.name)) return;
       report({
         message: `${manifest.kind} ${manifest.name ?? ''} names schedulerName ${scheduler.name}, which no scheduler serves (known: ${[...served].sort().join(', ')}): its pods stay Pending`,
         at: { ...manifest.at, line: scheduler.line ?? manifest.at.line },
         key: `${manifest.kind}/${manifest.name ?? ''}`,
         fix: { kind: 'plan', steps: [{ title: `Deploy the scheduler ${scheduler.name} (or add it as a profile of the KubeSchedulerConfiguration), or set schedulerName of ${manifest.kind} ${manifest.name ?? ''} to one that runs`, commands: [`kubectl get pods -A --field-selector=status.phase=Pending   # pods waiting for ${scheduler.name}`] }] },
       });
-    }
+    });
   },
 });
