@@ -6,14 +6,14 @@
  */
 import { KUBELET_FIELDS } from './config-files.js';
 
-/** `scalar`: a string, number or boolean; `value`: a scalar or a list of them; `?`: null stands for empty. */
-export type Shape = 'scalar' | 'value' | 'list' | 'map' | 'list?' | 'map?';
+/** `string`: text only; `scalar`: a string, number or boolean; `value`: a scalar or a list of them; `?`: null stands for empty. */
+export type Shape = 'string' | 'scalar' | 'value' | 'list' | 'map' | 'list?' | 'map?';
 
 /** Dotted field patterns (`*` is any list index or map key) → shape. */
 export type ShapeTable = Record<string, Shape>;
 
 const METADATA: ShapeTable = {
-  kind: 'scalar',
+  kind: 'string',
   apiVersion: 'scalar',
   metadata: 'map',
   'metadata.name': 'scalar',
@@ -30,15 +30,15 @@ const POD: ShapeTable = {
   'spec.containers': 'list',
   'spec.containers.*': 'map',
   'spec.containers.*.image': 'scalar',
-  'spec.containers.*.command': 'list?',
+  'spec.containers.*.command': 'list',
   'spec.containers.*.command.*': 'scalar',
-  'spec.containers.*.args': 'list?',
+  'spec.containers.*.args': 'list',
   'spec.containers.*.args.*': 'scalar',
-  'spec.containers.*.volumeMounts': 'list?',
+  'spec.containers.*.volumeMounts': 'list',
   'spec.containers.*.volumeMounts.*': 'map',
   'spec.containers.*.volumeMounts.*.name': 'scalar',
   'spec.containers.*.volumeMounts.*.mountPath': 'scalar',
-  'spec.volumes': 'list?',
+  'spec.volumes': 'list',
   'spec.volumes.*': 'map',
   'spec.volumes.*.name': 'scalar',
   'spec.volumes.*.hostPath': 'map',
@@ -92,9 +92,33 @@ const ENCRYPTION: ShapeTable = {
   'resources.*.providers.*.*.keys.*.secret': 'scalar',
 };
 
+/** The pod template of a workload, at its path (`spec.template.spec`): its sections, containers and scheduler. */
+function workload(specPath: string): ShapeTable {
+  const table: ShapeTable = { ...METADATA };
+  const parts = specPath.split('.');
+  for (let i = 1; i <= parts.length; i++) table[parts.slice(0, i).join('.')] = 'map';
+  table[`${specPath}.schedulerName`] = 'scalar';
+  table[`${specPath}.containers`] = 'list';
+  table[`${specPath}.containers.*`] = 'map';
+  table[`${specPath}.containers.*.command`] = 'list';
+  table[`${specPath}.containers.*.command.*`] = 'scalar';
+  table[`${specPath}.containers.*.args`] = 'list';
+  table[`${specPath}.containers.*.args.*`] = 'scalar';
+  return table;
+}
+
 /** Shapes by `kind` (KubeletConfiguration's are made from config-files' field table when first asked for). */
 export const SHAPES: Record<string, ShapeTable> = {
-  Pod: POD,
+  Pod: { ...POD, 'spec.schedulerName': 'scalar' },
+  Deployment: workload('spec.template.spec'),
+  DaemonSet: workload('spec.template.spec'),
+  StatefulSet: workload('spec.template.spec'),
+  ReplicaSet: workload('spec.template.spec'),
+  ReplicationController: workload('spec.template.spec'),
+  Job: workload('spec.template.spec'),
+  CronJob: workload('spec.jobTemplate.spec.template.spec'),
+  KubeSchedulerConfiguration: { ...METADATA, profiles: 'list?', 'profiles.*': 'map', 'profiles.*.schedulerName': 'scalar' },
+  AuthenticationConfiguration: { ...METADATA, anonymous: 'map?', 'anonymous.enabled': 'scalar', 'anonymous.conditions': 'list?', 'anonymous.conditions.*': 'map', 'anonymous.conditions.*.path': 'scalar' },
   Config: KUBECONFIG,
   KubeProxyConfiguration: { ...METADATA, clusterCIDR: 'scalar', clientConnection: 'map', 'clientConnection.kubeconfig': 'scalar', mode: 'scalar' },
   EncryptionConfiguration: ENCRYPTION,
@@ -107,9 +131,9 @@ export const METADATA_SHAPES = METADATA;
 /** etcd's --config-file: flags as top-level keys, TLS in two sections (it has no `kind`). */
 export const ETCD_CONFIG_SHAPES: ShapeTable = {
   '*': 'value',
-  'client-transport-security': 'map?',
+  'client-transport-security': 'map',
   'client-transport-security.*': 'scalar',
-  'peer-transport-security': 'map?',
+  'peer-transport-security': 'map',
   'peer-transport-security.*': 'scalar',
 };
 
@@ -124,6 +148,8 @@ function isScalar(value: unknown): boolean {
 function fits(value: unknown, shape: Shape): boolean {
   if (value === null) return shape === 'list?' || shape === 'map?';
   switch (shape) {
+    case 'string':
+      return typeof value === 'string';
     case 'scalar':
       return isScalar(value);
     case 'value':
@@ -144,6 +170,7 @@ export function describeShape(value: unknown): string {
 }
 
 const EXPECTED: Record<Shape, string> = {
+  string: 'a string',
   scalar: 'a string',
   value: 'a string or a list of strings',
   list: 'a list',
@@ -199,7 +226,8 @@ export function shapeProblems(data: unknown, table: ShapeTable): ShapeProblem[] 
 let kubeletTable: ShapeTable | undefined;
 
 export function shapesOf(data: unknown): ShapeTable | undefined {
-  if (!isRecord(data) || typeof data.kind !== 'string') return undefined;
+  if (!isRecord(data) || !('kind' in data)) return undefined;
+  if (typeof data.kind !== 'string') return { kind: 'string' }; // the document is not read as a manifest: said
   if (data.kind === 'KubeletConfiguration') return (kubeletTable ??= kubeletShapes());
   return SHAPES[data.kind] ?? METADATA_SHAPES;
 }

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { asRecord } from '../../collectors/yaml-source.js';
 
 const LABEL = 'addonmanager.kubernetes.io/mode';
 const MODES = new Set(['Reconcile', 'EnsureExists']);
@@ -15,8 +16,7 @@ export default defineRule({
     const seen = new Map<string, number>();
     context.each(cluster.manifests, (manifest) => {
       if (!manifest.hostPath.startsWith(ADDON_DIR) || manifest.kind === 'List') return;
-      const metadata = (manifest.data as { metadata?: { labels?: Record<string, unknown> } }).metadata;
-      const mode = metadata?.labels?.[LABEL];
+      const mode = asRecord(asRecord(asRecord(manifest.data)?.metadata)?.labels)?.[LABEL];
       if (typeof mode === 'string' && MODES.has(mode)) return;
       const what = `${manifest.kind}${manifest.name ? ` ${manifest.name}` : ''} in ${manifest.hostPath}`;
       const message = mode === undefined ? `${what} has no ${LABEL} label: the addon manager ignores it` : `${what} has ${LABEL}: ${String(mode)}; the addon manager knows Reconcile and EnsureExists`;

@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { describe, effective, isTrue, usesConfigFile, where } from '../lib/settings.js';
 import { setting, type Cluster } from '../../model/cluster.js';
 import type { Component } from '../../model/types.js';
+import { asArray, asRecord, asString } from '../../collectors/yaml-source.js';
 
 const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz']);
 
@@ -10,10 +11,10 @@ function anonymousLimitedToHealth(cluster: Cluster, apiserver: Component): boole
   const ref = cluster.referenceOf(apiserver, 'authentication-config');
   const config = ref && cluster.manifests.find((m) => m.host === ref.host && m.hostPath === ref.hostPath && m.kind === 'AuthenticationConfiguration');
   if (!config) return undefined;
-  const anonymous = (config.data as { anonymous?: { enabled?: boolean; conditions?: Array<{ path?: string }> } }).anonymous;
+  const anonymous = asRecord(asRecord(config.data)?.anonymous);
   if (!anonymous?.enabled) return true;
-  const conditions = anonymous.conditions ?? [];
-  return conditions.length > 0 && conditions.every((c) => HEALTH_PATHS.has(c.path ?? ''));
+  const conditions = asArray(anonymous.conditions);
+  return conditions.length > 0 && conditions.every((c) => HEALTH_PATHS.has(asString(asRecord(c)?.path) ?? ''));
 }
 
 export default defineRule({
