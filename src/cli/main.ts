@@ -114,9 +114,10 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
       const { collect } = await import('../collectors/index.js');
       const { writeSnapshot } = await import('../snapshot/write.js');
       const cluster = collect([], [opts.hostRoot as string]);
-      for (const d of cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);
+      const { oneLine } = await import('../reporters/terminal.js');
+      for (const d of cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${oneLine(`${d.at ? `${d.at.file}: ` : ''}${d.message}`)}\n`);
       for (const r of writeSnapshot(cluster, { output: opts.output as string, includeKeys: opts.includeKeys === true })) {
-        for (const skipped of r.skipped) process.stderr.write(`kaudit: warning: ${r.host}: ${skipped}\n`);
+        for (const skipped of r.skipped) process.stderr.write(`kaudit: warning: ${r.host}: ${oneLine(skipped)}\n`);
         process.stdout.write(`${r.host}: ${r.files} files written to ${r.folder}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);
       }
     });
@@ -131,6 +132,23 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
       setExit(runRulesCommand(id, opts.format));
     });
   return program;
+}
+
+/**
+ * A reader that stops early (`kaudit scan … | head`) closes the pipe: kaudit stops
+ * writing to it and ends as it would have, without an EPIPE stack trace.
+ */
+function endQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stream.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+        const done = typeof encoding === 'function' ? encoding : callback;
+        if (typeof done === 'function') (done as () => void)();
+        return true;
+      }) as typeof stream.write;
+    });
+  }
 }
 
 async function main(): Promise<number> {
@@ -154,6 +172,7 @@ async function main(): Promise<number> {
   }
 }
 
+endQuietlyOnClosedPipes();
 const status = await main();
 // A live source that never answered may still hold a socket open: do not wait for it, but
 // let the report reach a pipe first.

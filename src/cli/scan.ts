@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
 import { writeUserFile } from '../io/write.js';
+import { oneLine } from '../reporters/terminal.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -61,7 +62,7 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
   }
   for (const d of result.cluster.diagnostics) {
     const where = d.at ? `${d.at.file}: ` : '';
-    process.stderr.write(`kaudit: ${d.level}: ${where}${d.message}\n`);
+    process.stderr.write(`kaudit: ${d.level}: ${oneLine(`${where}${d.message}`)}\n`);
   }
   options.formats.forEach((format, index) => {
     const output = options.outputs[index];

@@ -144,9 +144,8 @@ export function componentFromUnit(ctx: HostContext, unitName: string): Component
   loadEnvironmentFiles(ctx, state);
   const command = identifyCommand(expand(state.execStart, state.environment));
   if (!command) return undefined;
-  const settings: Setting[] = [];
-  if (command.kind === 'etcd') settings.push(...etcdEnvironmentSettings(state.environment));
-  settings.push(...parseFlags(command.args));
+  // Concatenated, not pushed with spread: a command line of 200,000 words must not overflow the stack.
+  const settings: Setting[] = [...(command.kind === 'etcd' ? etcdEnvironmentSettings(state.environment) : []), ...parseFlags(command.args)];
   return {
     kind: command.kind,
     host: ctx.host.name,

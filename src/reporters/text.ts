@@ -1,5 +1,6 @@
 import type { Finding, Level } from '../model/finding.js';
 import { countByLevel, plural, type ScanResult } from './result.js';
+import { oneLine, terminalSafe } from './terminal.js';
 
 export interface TextOptions {
   color: boolean;
@@ -11,8 +12,9 @@ function paint(enabled: boolean, style: keyof typeof COLORS | Level, text: strin
   return enabled ? `\u001b[${COLORS[style]}m${text}\u001b[0m` : text;
 }
 
+/** File names and messages come from the scanned tree: control characters are printed escaped (terminal.ts). */
 function place(finding: Finding): string {
-  return finding.at.line ? `${finding.at.file}:${finding.at.line}` : finding.at.file;
+  return oneLine(finding.at.line ? `${finding.at.file}:${finding.at.line}` : finding.at.file);
 }
 
 /** Findings grouped by host, then a one-line summary (ESLint's stylish layout). */
@@ -22,13 +24,13 @@ export function formatText(result: ScanResult, options: TextOptions): string {
   const hosts = [...new Set(result.findings.map((f) => f.at.host))];
   for (const host of hosts) {
     const findings = result.findings.filter((f) => f.at.host === host);
-    lines.push(paint(color, 'underline', host));
-    const width = Math.min(60, Math.max(...findings.map((f) => place(f).length)));
+    lines.push(paint(color, 'underline', oneLine(host)));
+    const width = Math.min(60, findings.reduce((widest, f) => Math.max(widest, place(f).length), 0));
     for (const finding of findings) {
-      lines.push(`  ${paint(color, 'dim', place(finding).padEnd(width))}  ${paint(color, finding.level, finding.level.padEnd(7))}  ${finding.message}  ${paint(color, 'dim', finding.ruleId)}`);
+      lines.push(`  ${paint(color, 'dim', place(finding).padEnd(width))}  ${paint(color, finding.level, finding.level.padEnd(7))}  ${terminalSafe(finding.message)}  ${paint(color, 'dim', finding.ruleId)}`);
       for (const rel of finding.related) {
         const where = rel.host !== finding.at.host && !rel.file.startsWith(`${rel.host}/`) ? `${rel.host}: ` : '';
-        lines.push(`  ${' '.repeat(width)}           ${paint(color, 'dim', `↳ ${where}${rel.file}${rel.line ? `:${rel.line}` : ''}${rel.message ? ` (${rel.message})` : ''}`)}`);
+        lines.push(`  ${' '.repeat(width)}           ${paint(color, 'dim', terminalSafe(`↳ ${where}${rel.file}${rel.line ? `:${rel.line}` : ''}${rel.message ? ` (${rel.message})` : ''}`))}`);
       }
     }
     lines.push('');
@@ -49,10 +51,10 @@ export function formatText(result: ScanResult, options: TextOptions): string {
   for (const { suppression, why } of result.unusedSuppressions ?? []) {
     const { at } = suppression;
     const host = suppression.kind === 'config' || at.host === at.file.split('/')[0] ? '' : `${at.host}: `;
-    lines.push(paint(color, 'warning', `unused suppression at ${host}${at.file}:${at.line}: ${why}`));
+    lines.push(paint(color, 'warning', terminalSafe(`unused suppression at ${host}${at.file}:${at.line}: ${why}`)));
   }
   for (const unknown of result.cluster.unknowns) {
-    lines.push(paint(color, 'dim', `not checked: ${unknown.what}: ${unknown.why}; ${unknown.supply}`));
+    lines.push(paint(color, 'dim', terminalSafe(`not checked: ${unknown.what}: ${unknown.why}; ${unknown.supply}`)));
   }
   if (result.baseline) {
     const { known, gone, file } = result.baseline;
