@@ -4,6 +4,7 @@ import { collectHost } from './host.js';
 import { HostFS } from './hostfs.js';
 import { ReadRefused, describeType, listFolder, statOf, type Dirent, type Stats } from '../io/read.js';
 import { sanitizeHostName } from '../util/names.js';
+import { BACKUP_FOLDER, findJournals } from '../fixers/journal.js';
 import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
 import { Cluster } from '../model/cluster.js';
 import type { ComponentKind, Host } from '../model/types.js';
@@ -92,6 +93,7 @@ function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean):
  */
 export function collect(paths: string[], hostRoots: string[] = []): Cluster {
   const cluster = new Cluster();
+  for (const given of paths) warnOfInterruptedWrites(cluster, given);
   // A node's root file system mounted elsewhere (a pod with the host at /host) is read as a live node.
   for (const given of hostRoots) {
     const absolute = path.resolve(given);
@@ -123,6 +125,13 @@ export function collect(paths: string[], hostRoots: string[] = []): Cluster {
     }
   }
   return cluster;
+}
+
+/** A fix --write killed in the middle left a journal: the files it names may be half old, half new until the next fix --write. */
+function warnOfInterruptedWrites(cluster: Cluster, given: string): void {
+  for (const journal of findJournals(path.join(path.resolve(given), BACKUP_FOLDER))) {
+    cluster.diagnostics.push({ level: 'warning', message: `an interrupted kaudit fix --write left its journal ${journal}; the next kaudit fix --write rolls it back` });
+  }
 }
 
 function addClusterFolder(cluster: Cluster, root: number, absolute: string): void {
