@@ -51,6 +51,8 @@ export function shown(setting: { value: string; secret?: boolean }): string {
 export type SecretMarker = (value: string) => string;
 
 const PRIVATE_KEY_BLOCK = /(-----BEGIN ([A-Z ]*)PRIVATE KEY-----)[\s\S]*?(-----END \2PRIVATE KEY-----)/g;
+/** A private key block cut short (no END line): everything after its BEGIN is key material. */
+const UNTERMINATED_KEY = /(-----BEGIN ([A-Z ]*)PRIVATE KEY-----)(?![\s\S]*?-----END \2PRIVATE KEY-----)[\s\S]*$/;
 
 /**
  * Lines of a config text that carry a secret value, by structure: a private key PEM
@@ -61,6 +63,7 @@ const PRIVATE_KEY_BLOCK = /(-----BEGIN ([A-Z ]*)PRIVATE KEY-----)[\s\S]*?(-----E
 export function maskSecretsInText(text: string, mark: SecretMarker = () => MASK): string {
   return text
     .replace(PRIVATE_KEY_BLOCK, (_block, begin: string, _label: string, end: string) => `${begin}\n${mark(_block)}\n${end}`)
+    .replace(UNTERMINATED_KEY, (block, begin: string) => `${begin}\n${mark(block)}\n`)
     .replace(/^([ \t]*(?:-[ \t]+)?["']?([A-Za-z0-9_.-]+)["']?[ \t]*:[ \t]*)(["']?)([^\s"'#][^"'#\n]*?)\3([ \t]*,?[ \t]*(?:#.*)?)$/gm, (line, head: string, name: string, quote: string, value: string, tail: string) =>
       isSecretSetting(name, value) ? `${head}${quote}${mark(value)}${quote}${tail}` : line,
     )
