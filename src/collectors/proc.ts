@@ -88,7 +88,7 @@ function ipv6Route(ctx: HostContext, fields: string[], line: number): Route | un
  * skipped with one warning for the file, naming the first of them.
  */
 function readTable(ctx: HostContext, hostPath: string, header: boolean, parse: (fields: string[], line: number) => Route | undefined): Route[] {
-  const text = ctx.fs.exists(hostPath) ? ctx.readText(hostPath) : undefined;
+  const text = ctx.readText(hostPath); // absent: nothing; a link out of the root, a FIFO, too big: one warning
   if (text === undefined) return [];
   const routes: Route[] = [];
   const bad: number[] = [];

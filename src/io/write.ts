@@ -117,7 +117,7 @@ export interface FolderOptions {
 export function ensureFolder(root: string, folder: string, options: FolderOptions = {}): fs.Stats {
   const realRoot = fs.realpathSync(root);
   const relative = path.relative(root, folder);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) throw new WriteRefused(`${folder} is outside ${root}; not written`);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new WriteRefused(`${folder} is outside ${root}; not written`);
   let current = root;
   let stat = fs.lstatSync(root);
   for (const part of relative.split(path.sep).filter(Boolean)) {
