@@ -74,6 +74,7 @@ export function runRules(cluster: Cluster, rules: readonly Rule[], options: Rule
   const secrets = secretValuesOf(cluster);
   learnSecretSettings(cluster, secrets);
   for (const diagnostic of cluster.diagnostics) diagnostic.message = masked(secrets, diagnostic.message);
+  for (const unknown of cluster.unknowns) Object.assign(unknown, { what: masked(secrets, unknown.what), why: masked(secrets, unknown.why) });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {

@@ -16,7 +16,10 @@ const SECRET_NAME = /(password|passwd|passphrase|(^|[-_.])pass($|[-_.])|token|se
  * Names that say "secret" but hold a path, a switch or a duration, not a secret; and
  * etcd's --initial-cluster-token, which tells clusters apart and authenticates nothing.
  */
-const NOT_SECRET_NAME = /(file|path|dir|-ttl|ttl$|auth$|-auth-|enabled?$|mode$|lookup$|-cert|cert-|-ca$|issuer|audiences|usages|rotation|expiration|cluster-token|CLUSTER_TOKEN)/i;
+const NOT_SECRET_NAME = /(file|path|dir|-ttl|ttl$|auth$|-auth-|enabled?$|mode$|lookup$|-cert|cert-|-ca$|issuer|audiences|usages|rotation|expiration|cluster-token|CLUSTER_TOKEN|(^|[-_.])id$)/i;
+
+/** Names that hold a secret whatever it looks like; a name that only says "key" may name a key's file instead. */
+const ALWAYS_SECRET_NAME = /(password|passwd|passphrase|(^|[-_.])pass($|[-_.])|token|secret|credential)/i;
 
 /** Whether a setting, variable or field of this name holds a secret value. */
 export function isSecretName(name: string): boolean {
@@ -24,11 +27,14 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
- * Whether a setting holds a secret: its name says so and its value is not a file path
- * (`--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key` names a file).
+ * Whether a setting holds a secret: its name says so, and, for a name that only says
+ * "key", its value is not a file path (`--kubelet-client-key=/etc/kubernetes/pki/…key`
+ * names a file). A password, token or secret is one whatever it starts with: a base64
+ * key may well start with `/`.
  */
 export function isSecretSetting(name: string, value: string): boolean {
-  return isSecretName(name) && value !== '' && !/^(\/|\.\.?\/|~\/)/.test(value);
+  if (!isSecretName(name) || value === '') return false;
+  return ALWAYS_SECRET_NAME.test(name) || !/^(\/|\.\.?\/|~\/)/.test(value);
 }
 
 /** A value with the password of a URL (`https://user:pass@host`) masked. */
