@@ -28,6 +28,7 @@ const PLANTED = {
   flagSecret: 'FlagClientSecretValue-77',
   kubeletFlagToken: 'abcdef.kubeletflagtoken0',
   kubeconfigPassword: 'KubeconfigBasicAuthPassw0rd',
+  processFlagSecret: 'ProcessCmdlineS3cret-0042',
 };
 
 /**
@@ -93,6 +94,7 @@ describe('secrets in the scanned tree', () => {
       '---', 'apiVersion: v1', 'kind: Secret', 'type: bootstrap.kubernetes.io/token', 'metadata:', '  name: bootstrap-token-abcdef', '  namespace: kube-system',
       'stringData:', '  token-id: abcdef', `  token-secret: ${PLANTED.tokenSecret}`, 'data:', `  auth-extra-groups: ${PLANTED.tokenSecretData}`, '',
     ].join('\n'));
+    tree.write('cp', '/proc/4242/cmdline', `kube-scheduler\0--client-secret=${PLANTED.processFlagSecret}\0--v=2\0`);
     tree.write('cp', '/etc/etcd.env', `ETCD_NAME=cp\nETCD_AUTH_TOKEN=${PLANTED.etcdEnvToken}\nETCD_LISTEN_CLIENT_URLS=https://10.0.0.1:2379\n`);
     tree.write('cp', '/etc/systemd/system/kubelet.service', `[Service]\nExecStart=/usr/bin/kubelet --bootstrap-token=${PLANTED.kubeletFlagToken} --config=/var/lib/kubelet/config.yaml\n`);
     tree.write('cp', '/etc/kubernetes/tokens.csv', `${STATIC_TOKEN},admin,admin,system:masters\n`);

@@ -124,7 +124,13 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
         continue;
       }
       let content: Buffer = data;
-      if (!options.includeKeys && !data.includes(0)) {
+      if (!options.includeKeys && hostPath.startsWith('/proc/')) {
+        // NUL-separated argv and environ: each word masked on its own (a --token=… flag, a PASSWORD=… variable).
+        const words = data.toString('utf8').split('\0');
+        const maskedWords = words.map((word) => known.mask(maskSecretsInText(word, collectMarker), collectMarker));
+        if (maskedWords.some((word, i) => word !== words[i])) masked++;
+        content = Buffer.from(maskedWords.join('\0'));
+      } else if (!options.includeKeys && !data.includes(0)) {
         const text = data.toString('utf8');
         const result = maskSecrets(text, known);
         if (result.masked) masked++;
