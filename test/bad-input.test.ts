@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kaudit } from './support/cli.js';
+import { kaudit, removePortableCli } from './support/cli.js';
 import { staticPod, writePair } from './support/hosts.js';
 import { PkiFactory } from './support/pki.js';
 import { TreeWriter } from './support/tree.js';
@@ -33,7 +33,10 @@ describe('bad input', () => {
     fs.mkdirSync(tree.real('node', '/etc/kubernetes/pki/dir.crt'), { recursive: true });
     staticPod(tree, 'node', 'kube-apiserver', ['--client-ca-file=/etc/kubernetes/pki/dir.crt']);
   });
-  afterAll(() => tree.cleanup());
+  afterAll(() => {
+    tree.cleanup();
+    removePortableCli();
+  });
 
   function warningsFor(stderr: string, file: string): string[] {
     return stderr.split('\n').filter((line) => line.includes(`node/etc/kubernetes/${file}:`));

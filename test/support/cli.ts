@@ -33,9 +33,14 @@ export function portableCli(): string {
     const full = path.join(dir, entry);
     fs.chmodSync(full, fs.statSync(full).isDirectory() ? 0o755 : 0o644);
   }
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   portable = path.join(dir, 'dist/cli/main.js');
   return portable;
+}
+
+/** Removes the copy portableCli made (a test file's afterAll: worker threads see no 'exit'). */
+export function removePortableCli(): void {
+  if (portable) fs.rmSync(path.dirname(path.dirname(path.dirname(portable))), { recursive: true, force: true });
+  portable = undefined;
 }
 
 export interface CliRun {
