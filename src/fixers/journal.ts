@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { listFolder, lstatOf, readTreeFile, readUserFile, realPathOf } from '../io/read.js';
-import { changeMode, removeFile, writeFileAtomic } from '../io/write.js';
+import { isInside, listFolder, lstatOf, readTreeFile, readUserFile, realPathOf } from '../io/read.js';
+import { TEMP_NAME, WriteRefused, changeMode, removeFile, writeFileAtomic } from '../io/write.js';
 
 export const JOURNAL_NAME = '.kaudit-journal.json';
 export const BACKUP_FOLDER = '.kaudit-backup';
@@ -59,15 +59,47 @@ function currentSha(target: string): string | undefined {
   }
 }
 
+/** Private to this user: owned by it, closed to group and others, not a link. */
+function isPrivate(file: string, directory: boolean): boolean {
+  const stat = lstatOf(file);
+  const uid = process.geteuid?.();
+  return !!stat && (directory ? stat.isDirectory() : stat.isFile()) && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+}
+
+/**
+ * A journal is trusted only when kaudit wrote it: in a private backup folder, naming
+ * targets inside the scanned folders, temporary files beside them and backups inside its
+ * own folder. A journal planted in a tree (a pull request may hold a .kaudit-backup) is refused.
+ */
+function checkJournal(journalFile: string, journal: Journal, roots: string[]): void {
+  const folder = path.dirname(journalFile);
+  if (!isPrivate(folder, true) || !isPrivate(journalFile, false) || journal.kaudit !== 'fix-journal' || !Array.isArray(journal.entries)) {
+    throw new WriteRefused(`${journalFile} is not a journal kaudit wrote (its folder or file is not private to this user); not rolled back`);
+  }
+  const realRoots = roots.map((root) => realPathOf(root)).filter((root): root is string => root !== undefined);
+  const inRoot = (file: string) => {
+    const real = realPathOf(path.dirname(file));
+    return real !== undefined && realRoots.some((root) => isInside(root, path.join(real, path.basename(file))));
+  };
+  for (const entry of journal.entries) {
+    const ok =
+      typeof entry.target === 'string' && path.isAbsolute(entry.target) && inRoot(entry.target) &&
+      (entry.temp === undefined || (path.dirname(entry.temp) === path.dirname(entry.target) && TEMP_NAME.test(path.basename(entry.temp)))) &&
+      (entry.backup === undefined || isInside(folder, path.resolve(entry.backup)));
+    if (!ok) throw new WriteRefused(`${journalFile} names files outside the scanned folder or its own backups; not rolled back`);
+  }
+}
+
 /**
  * Rolls one interrupted write back: files that were already replaced get their backup
  * again, files it created are removed, modes are put back; temporary files are removed.
  * Returns what it did, in words.
  */
-export function rollBack(journalFile: string): string[] {
+export function rollBack(journalFile: string, roots: string[]): string[] {
   const done: string[] = [];
   const journal = JSON.parse(readUserFile(journalFile, 'snapshot').toString('utf8')) as Journal;
-  const within = realPathOf(path.dirname(path.dirname(journalFile)));
+  checkJournal(journalFile, journal, roots);
+  const within = realPathOf(path.dirname(journalFile));
   for (const entry of [...journal.entries].reverse()) {
     if (entry.temp && lstatOf(entry.temp)?.isFile()) {
       removeFile(entry.temp);

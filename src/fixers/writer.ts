@@ -249,7 +249,7 @@ export function recoverInterruptedWrites(roots: string[], backupRoot?: string): 
   const messages: string[] = [];
   for (const journal of [...new Set(bases)].flatMap(findJournals)) {
     try {
-      const done = rollBack(journal);
+      const done = rollBack(journal, roots);
       messages.push(`an interrupted kaudit fix --write (${path.basename(path.dirname(journal))}) was rolled back: ${done.length > 0 ? done.join('; ') : 'no file had been changed yet'}`);
     } catch (error) {
       messages.push(`an interrupted kaudit fix --write left ${journal}, which cannot be rolled back (${describe(error)}); restore its files from ${path.dirname(journal)} by hand`);

@@ -190,6 +190,23 @@ describe('fix --write interrupted', () => {
     expect(keyProblems(dir)).toEqual(planted);
   }, 60_000);
 
+  it('a journal planted in the tree (a pull request may hold a .kaudit-backup) is never rolled back', () => {
+    const dir = freshTree();
+    const victim = path.join(work, 'victim.txt');
+    fs.writeFileSync(victim, 'mine\n');
+    const stamp = path.join(dir, '.kaudit-backup/20260101T000000Z');
+    fs.mkdirSync(stamp, { recursive: true, mode: 0o700 });
+    fs.chmodSync(path.join(dir, '.kaudit-backup'), 0o700);
+    fs.writeFileSync(path.join(stamp, 'evil'), 'theirs\n', { mode: 0o600 });
+    const journal = { kaudit: 'fix-journal', version: 1, startedAt: '', entries: [{ kind: 'edit', target: victim, backup: path.join(stamp, 'evil'), newSha256: 'x' }] };
+    fs.writeFileSync(path.join(stamp, '.kaudit-journal.json'), JSON.stringify(journal), { mode: 0o600 });
+    const run = kaudit(['fix', dir, '--now', '2026-12-01']);
+    expect(run.status).toBe(0); // a dry run rolls nothing back
+    const write = kaudit(['fix', dir, '--now', '2026-12-01', '--write']);
+    expect(write.stderr).toMatch(/kaudit: an interrupted kaudit fix --write left .*\.kaudit-journal\.json, which cannot be rolled back \(.* names files outside the scanned folder or its own backups; not rolled back\)/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('mine\n');
+  }, 60_000);
+
   it('a failed step is one clear message and exit status 1; nothing changed', () => {
     const dir = freshTree();
     const before = hashTree(dir);
