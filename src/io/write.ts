@@ -273,7 +273,9 @@ export function writeFileAtomic(target: string, content: string | Buffer, option
  */
 export function writeUserFile(file: string, content: string | Buffer, mode = 0o644): void {
   try {
-    writeNamedFile(path.resolve(file), content, mode);
+    // The folder the user named may be reached through links (theirs to choose): its real path is used.
+    const target = path.resolve(file);
+    writeNamedFile(path.join(fs.realpathSync(path.dirname(target)), path.basename(target)), content, mode);
   } catch (error) {
     if (error instanceof WriteRefused) throw error;
     throw new WriteRefused(`${file}: cannot be written (${errorCode(error)})`);
