@@ -64,7 +64,7 @@ interface Operation {
 
 /** Private key material, a kubeconfig's key or an encryption secret: never readable by group or others. */
 function holdsKeyMaterial(content: string): boolean {
-  return /-----BEGIN [A-Z ]*PRIVATE KEY-----|^\s*client-key-data\s*:|^\s*-?\s*secret\s*:/m.test(content);
+  return /-----BEGIN [A-Z ]*PRIVATE KEY-----|^\s*client-key-data\s*:|^[ \t]*-?[ \t]*secret[ \t]*:[ \t]*[^\s#{[]/m.test(content);
 }
 
 function rootOf(cs: ChangeSet, real: string): string | undefined {
