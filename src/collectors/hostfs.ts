@@ -151,6 +151,15 @@ function climbsAbove(depth: number, targetParts: string[]): boolean {
   return false;
 }
 
+/**
+ * Reads a regular file at a real path already resolved inside a host root (kept for
+ * callers of the earlier API): through the safe reader, without following a link, with
+ * the size limit of its kind. Throws HostPathError (ReadRefused) with the reason.
+ */
+export function readRegularFile(real: string, _stat?: Stats, kind: FileKind = 'config'): Buffer {
+  return readTreeFile(real, { kind }).data;
+}
+
 export interface WalkEntry {
   hostPath: string;
   real: string;
