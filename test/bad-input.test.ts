@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kaudit } from './support/cli.js';
+import { kaudit, removePortableCli } from './support/cli.js';
 import { staticPod, writePair } from './support/hosts.js';
 import { PkiFactory } from './support/pki.js';
 import { TreeWriter } from './support/tree.js';
@@ -33,7 +33,10 @@ describe('bad input', () => {
     fs.mkdirSync(tree.real('node', '/etc/kubernetes/pki/dir.crt'), { recursive: true });
     staticPod(tree, 'node', 'kube-apiserver', ['--client-ca-file=/etc/kubernetes/pki/dir.crt']);
   });
-  afterAll(() => tree.cleanup());
+  afterAll(() => {
+    tree.cleanup();
+    removePortableCli();
+  });
 
   function warningsFor(stderr: string, file: string): string[] {
     return stderr.split('\n').filter((line) => line.includes(`node/etc/kubernetes/${file}:`));
@@ -49,7 +52,7 @@ describe('bad input', () => {
       ['pki/binary.crt', /binary file that is neither a PEM nor a DER certificate; skipped/],
       ['pki/loop-a.crt', /symbolic link loop/],
       ['pki/loop-b.crt', /symbolic link loop/],
-      ['pki/huge.pem', /file is 50 MB, over the 4 MB limit; skipped/],
+      ['pki/huge.pem', /file is 50 MB, over the 32 MB limit; skipped/],
       ['addons/bomb.yaml', /YAML cannot be expanded: Excessive alias count/],
       ['pki/dir.crt', /not a regular file/],
       ['pki/unreadable.key', /no PEM block found/], // root reads it: it is just not a key

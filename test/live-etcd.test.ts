@@ -86,13 +86,13 @@ describe.runIf(etcdAvailable())('kaudit scan / on this machine', () => {
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as { components: Array<{ kind: string; source: string; file: string; flags: Array<{ name: string; value: string }> }> };
     const etcds = report.components.filter((c) => c.kind === 'etcd' && c.source === 'process');
-    const names = etcds.map((c) => c.flags.find((f) => f.name === 'name')?.value);
+    // By the process ids the test started: another etcd on this machine may share a member name.
     for (const member of cluster.members) {
-      expect(names).toContain(member.name);
-      const etcd = etcds.find((c) => c.flags.some((f) => f.name === 'name' && f.value === member.name))!;
-      expect(etcd.file).toMatch(/^proc\/\d+\/cmdline$/);
-      expect(etcd.flags).toContainEqual(expect.objectContaining({ name: 'listen-client-urls', value: member.clientUrl }));
-      expect(etcd.flags).toContainEqual(expect.objectContaining({ name: 'client-cert-auth', value: 'true' }));
+      const etcd = etcds.find((c) => c.file === `proc/${member.process!.pid}/cmdline`);
+      expect(etcd, `etcd ${member.name} (pid ${member.process!.pid})`).toBeDefined();
+      expect(etcd!.flags).toContainEqual(expect.objectContaining({ name: 'name', value: member.name }));
+      expect(etcd!.flags).toContainEqual(expect.objectContaining({ name: 'listen-client-urls', value: member.clientUrl }));
+      expect(etcd!.flags).toContainEqual(expect.objectContaining({ name: 'client-cert-auth', value: 'true' }));
     }
   });
 });

@@ -1,6 +1,7 @@
-import fs from 'node:fs';
 import type { Finding } from '../model/finding.js';
 import { UsageError } from './errors.js';
+import { ReadRefused, readUserFile } from '../io/read.js';
+import { writeUserFile } from '../io/write.js';
 
 /** What a baseline file holds: today's findings by their stable fingerprint. */
 interface BaselineFile {
@@ -17,7 +18,7 @@ export function writeBaseline(file: string, findings: Finding[], now: Date): voi
     createdAt: now.toISOString(),
     findings: findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, host: f.at.host, file: f.at.file })).sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
   };
-  fs.writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
+  writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
 }
 
 export interface BaselineOutcome {
@@ -32,9 +33,10 @@ export interface BaselineOutcome {
 export function applyBaseline(file: string, findings: Finding[]): { findings: Finding[]; outcome: BaselineOutcome } {
   let baseline: BaselineFile;
   try {
-    baseline = JSON.parse(fs.readFileSync(file, 'utf8')) as BaselineFile;
+    baseline = JSON.parse(readUserFile(file).toString('utf8')) as BaselineFile;
   } catch (error) {
-    throw new UsageError(`--baseline ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not a kaudit baseline (invalid JSON)'}`);
+    const why = error instanceof ReadRefused ? error.message : 'not a kaudit baseline (invalid JSON)';
+    throw new UsageError(`--baseline ${file}: ${why}`);
   }
   if (baseline.kaudit !== 'baseline' || !Array.isArray(baseline.findings)) throw new UsageError(`--baseline ${file}: not a kaudit baseline (write one with --baseline-write)`);
   const known = new Set(baseline.findings.map((f) => f.fingerprint));

@@ -1,8 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { LineCounter, parseDocument, type Node } from 'yaml';
+import { HostFS } from '../collectors/hostfs.js';
 import { linesByPath } from '../collectors/yaml-source.js';
+import { ReadRefused, pathExists, readPackageFile, readTreeFile, readUserFile } from '../io/read.js';
 import type { Level } from '../model/finding.js';
 import { rulesMatching } from '../rules/index.js';
 import { UsageError } from './errors.js';
@@ -40,14 +41,39 @@ interface RawConfig {
   ignores?: Array<{ rule: string; path?: string; host?: string; reason: string; expires?: string }>;
 }
 
+/** Config files found inside a scanned folder: read as the folder's other files, never through a link out of it. */
+const inScannedFolder = new Map<string, { real: string; within: string }>();
+
 /** --config, else .kaudit.yaml in the working directory, else in the first scanned folder. */
 export function findConfig(explicit: string | undefined, paths: string[]): string | undefined {
   if (explicit) {
-    if (!fs.existsSync(explicit)) throw new UsageError(`--config ${explicit}: no such file`);
+    if (!pathExists(explicit)) throw new UsageError(`--config ${explicit}: no such file`);
     return explicit;
   }
-  const candidates = [CONFIG_FILE, ...(paths[0] ? [path.join(paths[0], CONFIG_FILE)] : [])];
-  return candidates.find((candidate) => fs.existsSync(candidate));
+  if (pathExists(CONFIG_FILE)) return CONFIG_FILE;
+  if (!paths[0]) return undefined;
+  const folder = new HostFS(paths[0]);
+  let resolved: { real: string } | undefined;
+  try {
+    resolved = folder.resolve(`/${CONFIG_FILE}`);
+  } catch (error) {
+    throw new UsageError(`${path.join(paths[0], CONFIG_FILE)}: ${(error as Error).message}`);
+  }
+  if (!resolved) return undefined;
+  const file = path.join(paths[0], CONFIG_FILE);
+  inScannedFolder.set(file, { real: resolved.real, within: folder.realRoot });
+  return file;
+}
+
+function readConfigText(file: string): string {
+  try {
+    const inFolder = inScannedFolder.get(file);
+    if (inFolder) return readTreeFile(inFolder.real, { kind: 'config', within: inFolder.within }).data.toString('utf8');
+    return readUserFile(file, 'config').toString('utf8');
+  } catch (error) {
+    if (error instanceof ReadRefused) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The line of a dotted path (`ignores.0.reason`), or of its nearest parent written in the file. */
@@ -71,7 +97,7 @@ function validate(data: unknown) {
   if (!validator) {
     const require = createRequire(import.meta.url);
     const Ajv = require('ajv') as typeof import('ajv').default;
-    const schema = JSON.parse(fs.readFileSync(new URL('../../schema/kaudit-config.schema.json', import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(readPackageFile(new URL('../../schema/kaudit-config.schema.json', import.meta.url))) as object;
     validator = new Ajv({ allErrors: false, allowUnionTypes: true }).compile(schema);
   }
   return validator(data) ? [] : (validator.errors ?? []);
@@ -89,14 +115,22 @@ function explain(error: { message?: string; params: Record<string, unknown> }): 
 
 /** Reads and validates a config file; a mistake is a usage error naming its line. */
 export function loadConfig(file: string): KauditConfig {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readConfigText(file);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new UsageError(`${file}:${lineCounter.linePos(doc.errors[0].pos[0]).line}: YAML syntax error: ${doc.errors[0].message.split('\n')[0]}`);
+  let data: RawConfig;
+  let lines: Map<string, number>;
+  try {
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    if (doc.errors.length > 0) {
+      throw new UsageError(`${file}:${lineCounter.linePos(doc.errors[0].pos[0]).line}: YAML syntax error: ${doc.errors[0].message.split('\n')[0]}`);
+    }
+    data = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as RawConfig;
+    lines = linesByPath(doc.contents as Node, lineCounter);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // An alias bomb, or nesting deeper than any config: said in one line, never a stack.
+    throw new UsageError(`${file}: YAML cannot be read: ${(error as Error).message.split('\n')[0]}`);
   }
-  const data = (doc.toJS() ?? {}) as RawConfig;
-  const lines = linesByPath(doc.contents as Node, lineCounter);
   const errors = validate(data);
   if (errors.length > 0) {
     const [error] = errors;

@@ -1,7 +1,9 @@
 import { planFixes } from '../fixers/index.js';
 import { buildFixPlan } from '../fixers/plan.js';
 import { renderPlanJson, renderPlanText, renderWriteResult } from '../fixers/render.js';
-import { writeChanges } from '../fixers/writer.js';
+import { recoverInterruptedWrites, writeChanges } from '../fixers/writer.js';
+import { guardSignals } from '../io/write.js';
+import { terminalSafe } from '../reporters/terminal.js';
 import { scan, type ScanOptions } from '../pipeline/scan.js';
 import { diagnosticLine } from './diagnostics.js';
 
@@ -37,17 +39,24 @@ export async function runFix(paths: string[], options: FixCommandOptions, toolVe
     ...(options.expiryWindowDays !== undefined ? { expiryWindowDays: options.expiryWindowDays } : {}),
     ...(options.config ? { config: options.config } : {}),
   };
+  // A run killed in the middle of its write is rolled back first, so the scan sees whole files.
+  if (options.write) for (const message of recoverInterruptedWrites(paths, options.backupDir)) process.stderr.write(`kaudit: ${message}\n`);
   const result = await scan(paths, scanOptions, toolVersion);
   for (const d of result.cluster.diagnostics) process.stderr.write(diagnosticLine(d));
   const progress = process.stderr.isTTY ? progressBar('working out fixes') : undefined;
   const changes = await planFixes(result.cluster, result.findings, { now: options.now, ...(progress ? { onProgress: progress } : {}) });
   const plan = buildFixPlan(changes);
   const json = options.format === 'json';
-  const written = options.write && !changes.isEmpty ? writeChanges(changes, { now: new Date(), ...(options.backupDir ? { backupRoot: options.backupDir } : {}) }) : undefined;
+  let written: ReturnType<typeof writeChanges> | undefined;
+  if (options.write && !changes.isEmpty) {
+    // SIGINT and SIGTERM wait for the (synchronous) write: it completes or is rolled back, never half done.
+    guardSignals(() => 'the write in progress was completed or rolled back first: every file is either as it was or as fixed');
+    written = writeChanges(changes, { now: new Date(), ...(options.backupDir ? { backupRoot: options.backupDir } : {}) });
+  }
   if (json) process.stdout.write(renderPlanJson(plan, options.write ? (written ?? { applied: [], notApplied: [], refused: [] }) : undefined));
   else {
-    process.stdout.write(renderPlanText(plan, { write: options.write }));
-    if (written) process.stdout.write(`\n${renderWriteResult(written)}`);
+    process.stdout.write(terminalSafe(renderPlanText(plan, { write: options.write })));
+    if (written) process.stdout.write(`\n${terminalSafe(renderWriteResult(written))}`);
   }
   return written && (written.error || written.refused.length > 0) ? 1 : 0;
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
+import { readPackageFile } from '../io/read.js';
 
 function toolVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readPackageFile(new URL('../../package.json', import.meta.url))) as { version: string };
   return pkg.version;
 }
 
@@ -141,6 +141,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
       const cluster = collect([], [opts.hostRoot as string]);
       for (const d of cluster.diagnostics) process.stderr.write(diagnosticLine(d));
       for (const r of writeSnapshot(cluster, { output: opts.output as string, includeKeys: opts.includeKeys === true })) {
+        for (const skipped of r.skipped) process.stderr.write(`kaudit: warning: ${oneLine(r.host)}: ${oneLine(skipped)}\n`);
         process.stdout.write(`${oneLine(r.host)}: ${r.files} files written to ${oneLine(r.folder)}${r.masked ? ` (${r.masked} with keys or secrets masked)` : ''}\n`);
       }
     });
@@ -167,6 +168,23 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
   return program;
 }
 
+/**
+ * A reader that stops early (`kaudit scan … | head`) closes the pipe: kaudit stops
+ * writing to it and ends as it would have, without an EPIPE stack trace.
+ */
+function endQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stream.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+        const done = typeof encoding === 'function' ? encoding : callback;
+        if (typeof done === 'function') (done as () => void)();
+        return true;
+      }) as typeof stream.write;
+    });
+  }
+}
+
 async function main(): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(toolVersion(), (code) => (exitCode = code));
@@ -180,7 +198,7 @@ async function main(): Promise<number> {
       // Help and --version exit 0; every other commander error is a usage error, already printed.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError || (error as Error).name === 'InputError') {
+    if (error instanceof UsageError || (error as Error).name === 'InputError' || (error as Error).name === 'WriteRefused') {
       process.stderr.write(`kaudit: ${(error as Error).message}\n`);
       return 2;
     }
@@ -190,7 +208,10 @@ async function main(): Promise<number> {
   }
 }
 
+endQuietlyOnClosedPipes();
 const status = await main();
+// A signal that came during synchronous work (a write kaudit completes first) is acted on now.
+await new Promise<void>((resolve) => setTimeout(resolve, 0));
 // A live source that never answered may still hold a socket open: do not wait for it, but
 // let the report reach a pipe first.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import { HELP_BASE_URL, RULES, docPath, ruleById } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { UsageError } from './errors.js';
 import { markdownForTerminal } from './markdown-terminal.js';
 import { terminalWidth, wantsColor } from './tty.js';
+import { readPackageFile } from '../io/read.js';
 
 /** The rules index (rules-docs/README.md), made from the registry. */
 export function rulesIndexMarkdown(): string {
@@ -44,7 +44,7 @@ function ruleOrUsageError(id: string): Rule {
 }
 
 function docOf(rule: Rule): string {
-  return fs.readFileSync(new URL(`../../${docPath(rule)}`, import.meta.url), 'utf8');
+  return readPackageFile(new URL(`../../${docPath(rule)}`, import.meta.url));
 }
 
 /** `kaudit rules` lists the rules; `kaudit rules ID` prints the rule's documentation page. */

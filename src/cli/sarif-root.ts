@@ -4,10 +4,10 @@
  * `originalUriBaseIds`, so a scan of `clusters/prod` inside a repository must say
  * `clusters/prod/cp-1/etc/kubernetes/pki/apiserver.crt`, not `cp-1/etc/...`.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ArtifactBase } from '../reporters/result.js';
 import { UsageError } from './errors.js';
+import { pathExists } from '../io/read.js';
 
 /**
  * The root of the git work tree that holds a folder: the nearest folder above it (or it)
@@ -17,7 +17,7 @@ import { UsageError } from './errors.js';
 export function gitWorkTreeOf(dir: string): string | undefined {
   let current = path.resolve(dir);
   for (;;) {
-    if (fs.existsSync(path.join(current, '.git'))) return current;
+    if (pathExists(path.join(current, '.git'))) return current;
     const parent = path.dirname(current);
     if (parent === current) return undefined;
     current = parent;

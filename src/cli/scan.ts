@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { LEVEL_ORDER, type Level } from '../model/finding.js';
 import { formatJson } from '../reporters/json.js';
 import type { ScanResult } from '../reporters/result.js';
@@ -13,6 +11,8 @@ import { diagnosticLine } from './diagnostics.js';
 import { terminalWidth, wantsColor } from './tty.js';
 import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
+import path from 'node:path';
+import { ensureUserFolder, writeUserFile } from '../io/write.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -50,8 +50,8 @@ function textOptions(options: ScanOptions, stream?: NodeJS.WriteStream): TextOpt
 
 /** A report written to --output: its folder is created when it does not exist yet. */
 function writeReportFile(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, content);
+  ensureUserFolder(path.dirname(path.resolve(file)), 0o755);
+  writeUserFile(file, content);
 }
 
 /** Pairs --format and --output in order: every format but one needs its file. */

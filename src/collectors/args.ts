@@ -1,4 +1,5 @@
 import type { ComponentKind, Setting, SourceLocation } from '../model/types.js';
+import { isSecretSetting } from '../model/secrets.js';
 
 /** One word of a command line and where it was written. */
 export interface Word {
@@ -66,15 +67,20 @@ export function parseFlags(words: Word[]): Setting[] {
     const body = text.replace(/^--?/, '');
     const eq = body.indexOf('=');
     if (eq >= 0) {
-      settings.push({ name: body.slice(0, eq), value: body.slice(eq + 1), origin: 'flag', at });
+      settings.push(flagSetting(body.slice(0, eq), body.slice(eq + 1), at));
     } else if (i + 1 < words.length && !words[i + 1].text.startsWith('-')) {
-      settings.push({ name: body, value: words[i + 1].text, origin: 'flag', at });
+      settings.push(flagSetting(body, words[i + 1].text, at));
       i++;
     } else {
       settings.push({ name: body, value: 'true', origin: 'flag', at });
     }
   }
   return settings;
+}
+
+/** A flag's setting, marked secret where its name says password, token, secret or key (model/secrets.ts). */
+function flagSetting(name: string, value: string, at: SourceLocation): Setting {
+  return isSecretSetting(name, value) ? { name, value, origin: 'flag', at, secret: true } : { name, value, origin: 'flag', at };
 }
 
 /** Splits a shell-like command line (systemd's ExecStart rules: quotes and backslash escapes). */

@@ -4,6 +4,8 @@ import { asRecord, type YamlDocument } from './yaml-source.js';
 import { setting } from '../model/cluster.js';
 import type { Component, Setting } from '../model/types.js';
 import { resolveComponentPath } from './references.js';
+import { isSecretSetting } from '../model/secrets.js';
+import { ETCD_CONFIG_SHAPES } from './shapes.js';
 
 /** KubeletConfiguration fields and the flags they stand for. */
 export const KUBELET_FIELDS: Record<string, string> = {
@@ -60,7 +62,7 @@ function settingsFromFields(ctx: HostContext, hostPath: string, doc: YamlDocumen
     let value = stringify(valueAt(doc.data, field));
     if (value === undefined) continue;
     if (pathFields.has(field) && value && !value.startsWith('/')) value = path.join(path.dirname(hostPath), value);
-    settings.push({ name: flag, value, origin: 'config-file', at: ctx.at(hostPath, doc.lines.get(field)), sourceKey: field });
+    settings.push({ name: flag, value, origin: 'config-file', at: ctx.at(hostPath, doc.lines.get(field)), sourceKey: field, ...(isSecretSetting(flag, value) ? { secret: true } : {}) });
   }
   return settings;
 }
@@ -71,7 +73,7 @@ function etcdSettings(ctx: HostContext, hostPath: string, doc: YamlDocument): Se
     const flag = etcdFlagOfKey(key);
     const value = flag ? stringify(valueAt(doc.data, key)) : undefined;
     if (flag && value !== undefined && value !== '') {
-      settings.push({ name: flag, value, origin: 'config-file', at: ctx.at(hostPath, line), sourceKey: key });
+      settings.push({ name: flag, value, origin: 'config-file', at: ctx.at(hostPath, line), sourceKey: key, ...(isSecretSetting(flag, value) ? { secret: true } : {}) });
     }
   }
   return settings;
@@ -90,6 +92,7 @@ export function applyConfigFile(ctx: HostContext, component: Component): void {
   const doc = ctx.readYaml(hostPath)[0];
   if (!doc) return;
   if (component.kind === 'etcd') {
+    ctx.checkShapes(hostPath, doc, ETCD_CONFIG_SHAPES);
     component.settings = [flag, ...etcdSettings(ctx, hostPath, doc)];
   } else if (component.kind === 'kubelet') {
     component.settings = [...settingsFromFields(ctx, hostPath, doc, KUBELET_FIELDS, KUBELET_PATH_FIELDS), ...component.settings];

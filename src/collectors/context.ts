@@ -4,6 +4,8 @@ import { YamlError, parseYamlDocuments, type YamlDocument } from './yaml-source.
 import type { Cluster } from '../model/cluster.js';
 import type { Snapshot } from './snapshot.js';
 import type { Host, SourceLocation } from '../model/types.js';
+import { secretValuesIn, secretValuesOf } from '../model/secrets.js';
+import { shapeProblems, shapesOf, type ShapeTable } from './shapes.js';
 
 /** What every collector of one host needs: its files, locations and a place for warnings. */
 export class HostContext {
@@ -159,6 +161,11 @@ export class HostContext {
     });
   }
 
+  /** Warns once per field of a document whose shape is not what kaudit reads there (shapes.ts). */
+  checkShapes(hostPath: string, doc: YamlDocument, shapes: ShapeTable): void {
+    for (const problem of shapeProblems(doc.data, shapes)) this.warn(hostPath, `line ${doc.lines.get(problem.path) ?? doc.line}: ${problem.message}`);
+  }
+
   /**
    * Parses a YAML file once, however many collectors ask for it. Syntax errors are
    * warned about unless `quietUnlessYaml` is set and the text does not look like YAML
@@ -172,6 +179,13 @@ export class HostContext {
     if (text !== undefined) {
       try {
         docs = parseYamlDocuments(text);
+        // Secret values are known where they are parsed, whatever YAML style wrote them: every output masks them.
+        const secrets = secretValuesOf(this.cluster);
+        for (const doc of docs) {
+          secretValuesIn(doc.data, (value) => secrets.add(value));
+          const shapes = shapesOf(doc.data);
+          if (shapes) this.checkShapes(hostPath, doc, shapes);
+        }
       } catch (error) {
         const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
         if (error instanceof YamlError && (!quietUnlessYaml || looksLikeYaml)) this.warn(hostPath, error.message);

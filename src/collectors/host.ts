@@ -118,7 +118,7 @@ class HostCollector {
     for (const line of text.split('\n')) {
       const trimmed = line.trim();
       if (trimmed.startsWith('[')) section = trimmed;
-      else if (section === '[Match]' && trimmed.startsWith('Name=')) matchNames.push(...trimmed.slice(5).split(/\s+/).filter(Boolean));
+      else if (section === '[Match]' && trimmed.startsWith('Name=')) for (const name of trimmed.slice(5).split(/\s+/).filter(Boolean)) matchNames.push(name);
     }
     this.cluster.networkFiles.push({ host: this.ctx.host.name, hostPath, at: this.ctx.at(hostPath, 1), matchNames });
   }
@@ -183,9 +183,10 @@ class HostCollector {
       const fromEnv = this.etcdFromEnvFile();
       if (fromEnv) components.push(fromEnv);
     }
-    this.cluster.processes.push(...readProcesses(ctx));
-    components.push(...this.componentsFromProcesses(components));
-    this.cluster.routes.push(...readRoutes(ctx));
+    // Pushed one by one: a spread of a huge list (a router's route table) overflows the stack.
+    for (const process of readProcesses(ctx)) this.cluster.processes.push(process);
+    for (const component of this.componentsFromProcesses(components)) components.push(component);
+    for (const route of readRoutes(ctx)) this.cluster.routes.push(route);
 
     for (const component of components) {
       applyConfigFile(ctx, component);
@@ -220,8 +221,14 @@ class HostCollector {
    */
   private componentsFromProcesses(defined: Component[]): Component[] {
     const out: Component[] = [];
-    const describes = (c: Component, flags: Array<{ name: string; value: string }>) =>
-      c.settings.length > 0 && flags.every((f) => c.settings.some((s) => s.name === f.name && s.value === f.value));
+    // By a set of name=value per component: linear, however many flags a command line has.
+    const written = new Map<Component, Set<string>>();
+    const describes = (c: Component, flags: Array<{ name: string; value: string }>) => {
+      if (c.settings.length === 0) return false;
+      let set = written.get(c);
+      if (!set) written.set(c, (set = new Set(c.settings.map((s) => `${s.name}\u0000${s.value}`))));
+      return flags.every((f) => set.has(`${f.name}\u0000${f.value}`));
+    };
     for (const process of this.cluster.processes.filter((p) => p.host === this.ctx.host.name)) {
       const command = identifyCommand(process.argv.map((text) => ({ text, at: process.at })));
       if (!command) continue;

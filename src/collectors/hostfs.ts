@@ -1,16 +1,27 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { ReadRefused, SIZE_LIMITS, describeType, listFolder, lstatOf, readLink, readTreeFile, realPathOf, statOf, type Dirent, type FileKind, type Stats } from '../io/read.js';
 
-/** Files larger than this are not read: no configuration file of a node is anywhere near it. */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Files of a config kind larger than this are not read: no configuration file of a node is anywhere near it. */
+export const MAX_FILE_BYTES = SIZE_LIMITS.config;
 const MAX_LINK_HOPS = 40; // as Linux's MAXSYMLINKS
 
-export class HostPathError extends Error {}
+/** Why a host path was not read (a link out of the root, a loop, a FIFO, too big): one line. */
+export { ReadRefused as HostPathError };
 
 export interface ResolvedPath {
   /** Real path on this machine, always inside the host root. */
   real: string;
-  stat: fs.Stats;
+  stat: Stats;
+}
+
+/** Which size limit applies to a host path. */
+export function fileKindOf(hostPath: string): FileKind {
+  if (hostPath.startsWith('/proc/net/')) return 'routes';
+  if (hostPath.startsWith('/proc/')) return 'process';
+  if (hostPath === '/etc/hostname') return 'hostname';
+  if (hostPath === '/.kaudit-snapshot.json') return 'snapshot';
+  if (/\.(crt|pem|key|cert|der|pub|ca-bundle)$/i.test(hostPath)) return 'pki';
+  return 'config';
 }
 
 /**
@@ -20,14 +31,18 @@ export interface ResolvedPath {
 export class HostFS {
   readonly root: string;
   /** A scan reads a snapshot that does not change under it: each path is resolved once. */
-  private readonly resolved = new Map<string, ResolvedPath | undefined | HostPathError>();
+  private readonly resolved = new Map<string, ResolvedPath | undefined | ReadRefused>();
+
+  /** The root with links in its own path resolved: every file opened must be inside it. */
+  readonly realRoot: string;
 
   constructor(root: string) {
     this.root = path.resolve(root);
+    this.realRoot = realPathOf(this.root) ?? this.root;
   }
 
   /** Records what a folder walk already learnt about a plain file. */
-  remember(hostPath: string, real: string, stat: fs.Stats): void {
+  remember(hostPath: string, real: string, stat: Stats): void {
     this.resolved.set(hostPath, { real, stat });
   }
 
@@ -52,12 +67,12 @@ export class HostFS {
       try {
         result = this.resolveUncached(hostPath);
       } catch (error) {
-        if (!(error instanceof HostPathError)) throw error;
+        if (!(error instanceof ReadRefused)) throw error;
         result = error;
       }
       this.resolved.set(hostPath, result);
     }
-    if (result instanceof HostPathError) throw result;
+    if (result instanceof ReadRefused) throw result;
     return result;
   }
 
@@ -73,38 +88,31 @@ export class HostFS {
         continue;
       }
       const real = path.join(this.root, ...done, part);
-      let stat: fs.Stats;
-      try {
-        stat = fs.lstatSync(real);
-      } catch {
-        return undefined;
-      }
+      const stat = lstatOf(real);
+      if (!stat) return undefined;
       if (!stat.isSymbolicLink()) {
         done.push(part);
         continue;
       }
-      if (++hops > MAX_LINK_HOPS) throw new HostPathError(`symbolic link loop at /${[...done, part].join('/')}`);
-      const target = fs.readlinkSync(real);
+      if (++hops > MAX_LINK_HOPS) throw new ReadRefused(`symbolic link loop at /${[...done, part].join('/')}`);
+      const target = readLink(real);
       const targetParts = target.split('/').filter(Boolean);
       if (target.startsWith('/')) done.length = 0;
       else if (climbsAbove(done.length, targetParts)) {
-        throw new HostPathError(`symbolic link /${[...done, part].join('/')} points outside the host root; not followed`);
+        throw new ReadRefused(`symbolic link /${[...done, part].join('/')} points outside the host root; not followed`);
       }
       pending.unshift(...targetParts);
     }
     const real = path.join(this.root, ...done);
-    try {
-      return { real, stat: fs.statSync(real) };
-    } catch {
-      return undefined;
-    }
+    const stat = statOf(real);
+    return stat ? { real, stat } : undefined;
   }
 
   /** Reads a file by host path; undefined when it does not exist. Throws HostPathError with a reason otherwise. */
-  readFile(hostPath: string): { data: Buffer; stat: fs.Stats } | undefined {
+  readFile(hostPath: string, kind: FileKind = fileKindOf(hostPath)): { data: Buffer; stat: Stats } | undefined {
     const resolved = this.resolve(hostPath);
     if (!resolved) return undefined;
-    return { data: readRegularFile(resolved.real, resolved.stat), stat: resolved.stat };
+    return readTreeFile(resolved.real, { kind, within: this.realRoot });
   }
 
   /** The names in a folder, sorted; empty when it is not a folder or cannot be read. */
@@ -117,7 +125,7 @@ export class HostFS {
     }
     if (!resolved?.stat.isDirectory()) return [];
     try {
-      return fs.readdirSync(resolved.real).sort();
+      return listFolder(resolved.real).map((entry) => entry.name).sort();
     } catch {
       return [];
     }
@@ -143,22 +151,20 @@ function climbsAbove(depth: number, targetParts: string[]): boolean {
   return false;
 }
 
-export function readRegularFile(real: string, stat: fs.Stats): Buffer {
-  if (!stat.isFile()) throw new HostPathError('not a regular file');
-  if (stat.size > MAX_FILE_BYTES) {
-    throw new HostPathError(`file is ${(stat.size / 1048576).toFixed(0)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit; skipped`);
-  }
-  try {
-    return fs.readFileSync(real);
-  } catch (error) {
-    throw new HostPathError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+/**
+ * Reads a regular file at a real path already resolved inside a host root (kept for
+ * callers of the earlier API): through the safe reader, without following a link, with
+ * the size limit of its kind. Throws HostPathError (ReadRefused) with the reason.
+ */
+export function readRegularFile(real: string, _stat?: Stats, kind: FileKind = 'config'): Buffer {
+  return readTreeFile(real, { kind }).data;
 }
 
 export interface WalkEntry {
   hostPath: string;
   real: string;
-  stat: fs.Stats;
+  /** A regular file, or a FIFO, device or socket (which the reader refuses when asked to read it). */
+  stat: Stats;
 }
 
 export interface WalkOptions {
@@ -166,32 +172,37 @@ export interface WalkOptions {
   skip: Set<string>;
   onProblem(hostPath: string, message: string): void;
   /** Called for each folder entered. */
-  onFolder?(hostPath: string, stat: fs.Stats): void;
+  onFolder?(hostPath: string, stat: Stats): void;
 }
 
 /**
- * Lists every regular file under a host path. Links are resolved inside the root;
- * a folder reached twice (a loop, or two links to one folder) is read once.
+ * Lists every file under a host path. Links are resolved inside the root; a folder
+ * reached twice (a loop, or two links to one folder) is read once. FIFOs, devices and
+ * sockets are listed too, so that a collector that would read one says why it did not.
  */
 export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEntry[] {
   const files: WalkEntry[] = [];
   const seenFolders = new Set<string>();
-  const visit = (hostPath: string, real: string, stat: fs.Stats): void => {
+  const visit = (hostPath: string, real: string, stat: Stats): void => {
     if (stat.isFile()) {
       files.push({ hostPath, real, stat });
       fsys.remember(hostPath, real, stat);
       return;
     }
-    if (!stat.isDirectory() || options.skip.has(hostPath)) return;
+    if (!stat.isDirectory()) {
+      if (describeType(stat)) files.push({ hostPath, real, stat });
+      return;
+    }
+    if (options.skip.has(hostPath)) return;
     const id = `${stat.dev}:${stat.ino}`;
     if (seenFolders.has(id)) return;
     seenFolders.add(id);
     options.onFolder?.(hostPath, stat);
-    let entries: fs.Dirent[];
+    let entries: Dirent[];
     try {
-      entries = fs.readdirSync(real, { withFileTypes: true });
+      entries = listFolder(real);
     } catch (error) {
-      options.onProblem(hostPath, `folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      options.onProblem(hostPath, `folder cannot be read (${(error as ReadRefused).code ?? 'error'})`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -206,12 +217,10 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
         } catch (error) {
           options.onProblem(childHostPath, (error as Error).message);
         }
-      } else if (entry.isDirectory() || entry.isFile()) {
-        try {
-          visit(childHostPath, childReal, fs.statSync(childReal));
-        } catch (error) {
-          options.onProblem(childHostPath, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-        }
+      } else {
+        const stat = lstatOf(childReal);
+        if (stat) visit(childHostPath, childReal, stat);
+        else options.onProblem(childHostPath, 'cannot be read (gone while being listed)');
       }
     }
   };

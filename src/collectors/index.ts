@@ -1,7 +1,10 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { collectHost } from './host.js';
+import { HostFS } from './hostfs.js';
+import { ReadRefused, describeType, listFolder, statOf, type Dirent, type Stats } from '../io/read.js';
+import { sanitizeHostName } from '../util/names.js';
+import { BACKUP_FOLDER, findJournals } from '../fixers/journal.js';
 import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
 import { Cluster } from '../model/cluster.js';
 import type { ComponentKind, Host } from '../model/types.js';
@@ -13,11 +16,7 @@ export class InputError extends Error {
 }
 
 function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return statOf(p)?.isDirectory() ?? false;
 }
 
 /**
@@ -29,36 +28,53 @@ export function isHostRoot(dir: string): boolean {
 }
 
 function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot | undefined {
-  const file = path.join(hostRoot, SNAPSHOT_MANIFEST);
-  if (!fs.existsSync(file)) return undefined;
+  const at = { host: host.name, root: host.root, file: host.prefix ? `${host.prefix}/${SNAPSHOT_MANIFEST}` : SNAPSHOT_MANIFEST };
+  let text: string | undefined;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { publicHalves?: string[]; modes?: Record<string, string | number>; owners?: Record<string, string>; versions?: Record<string, string> };
+    // Through the host root's own file system: a manifest that is a link out of it is not read.
+    text = new HostFS(hostRoot).readFile(`/${SNAPSHOT_MANIFEST}`)?.data.toString('utf8');
+  } catch (error) {
+    if (!(error instanceof ReadRefused)) throw error;
+    cluster.diagnostics.push({ level: 'warning', at, message: `${error.message}; file modes and versions are not known` });
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { publicHalves?: string[]; modes?: Record<string, string | number>; owners?: Record<string, string>; versions?: Record<string, string> };
     const snapshot: Snapshot = { versions: {}, ...(parsed.publicHalves ? { publicHalves: new Set(parsed.publicHalves) } : {}) };
-    if (parsed.modes) {
-      snapshot.modes = new Map(Object.entries(parsed.modes).map(([hostPath, mode]) => [hostPath, typeof mode === 'number' ? mode : parseInt(mode, 8)]));
+    if (parsed.modes && typeof parsed.modes === 'object') {
+      snapshot.modes = new Map(
+        Object.entries(parsed.modes)
+          .map(([hostPath, mode]): [string, number] => [hostPath, typeof mode === 'number' ? mode : typeof mode === 'string' ? parseInt(mode, 8) : NaN])
+          .filter(([, mode]) => Number.isInteger(mode)),
+      );
     }
     if (parsed.owners && typeof parsed.owners === 'object') {
       snapshot.owners = new Map(Object.entries(parsed.owners).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     }
-    for (const [kind, version] of Object.entries(parsed.versions ?? {})) {
-      const plain = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
+    for (const [kind, version] of Object.entries(parsed.versions && typeof parsed.versions === 'object' ? parsed.versions : {})) {
+      const plain = typeof version === 'string' ? /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1] : undefined;
       if (plain) snapshot.versions[kind as ComponentKind] = plain;
     }
     return snapshot;
   } catch {
-    const at = { host: host.name, root: host.root, file: host.prefix ? `${host.prefix}/${SNAPSHOT_MANIFEST}` : SNAPSHOT_MANIFEST };
     cluster.diagnostics.push({ level: 'warning', at, message: 'snapshot manifest is not valid JSON; file modes and versions are not known' });
     return undefined;
   }
 }
 
-/** The name of the node whose root file system this is. */
+/**
+ * The name of the node whose root file system this is, from its own etc/hostname (read
+ * inside the root, never through a link out of it), made safe to use as a folder name.
+ */
 function hostNameIn(root: string): string {
+  let text: string | undefined;
   try {
-    return fs.readFileSync(path.join(root, 'etc/hostname'), 'utf8').trim() || os.hostname();
+    text = new HostFS(root).readFile('/etc/hostname')?.data.toString('utf8').split('\n')[0].trim();
   } catch {
-    return root === '/' ? os.hostname() : path.basename(root);
+    text = undefined;
   }
+  return sanitizeHostName(text || (root === '/' ? os.hostname() : path.basename(root)));
 }
 
 function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean): void {
@@ -77,6 +93,7 @@ function addHost(cluster: Cluster, host: Host, hostRoot: string, live: boolean):
  */
 export function collect(paths: string[], hostRoots: string[] = []): Cluster {
   const cluster = new Cluster();
+  for (const given of paths) warnOfInterruptedWrites(cluster, given);
   // A node's root file system mounted elsewhere (a pod with the host at /host) is read as a live node.
   for (const given of hostRoots) {
     const absolute = path.resolve(given);
@@ -87,12 +104,9 @@ export function collect(paths: string[], hostRoots: string[] = []): Cluster {
   }
   for (const given of paths) {
     const absolute = path.resolve(given);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(absolute);
-    } catch {
-      throw new InputError(`${given}: no such file or folder`);
-    }
+    const stat: Stats | undefined = statOf(absolute);
+    if (!stat) throw new InputError(`${given}: no such file or folder`);
+    if (!stat.isFile() && !stat.isDirectory()) throw new InputError(`${given}: ${describeType(stat)}, not a file or folder`);
     const root = cluster.roots.length;
     const live = absolute === path.parse(absolute).root;
     if (stat.isFile()) {
@@ -113,10 +127,17 @@ export function collect(paths: string[], hostRoots: string[] = []): Cluster {
   return cluster;
 }
 
+/** A fix --write killed in the middle left a journal: the files it names may be half old, half new until the next fix --write. */
+function warnOfInterruptedWrites(cluster: Cluster, given: string): void {
+  for (const journal of findJournals(path.join(path.resolve(given), BACKUP_FOLDER))) {
+    cluster.diagnostics.push({ level: 'warning', message: `an interrupted kaudit fix --write left its journal ${journal}; the next kaudit fix --write rolls it back` });
+  }
+}
+
 function addClusterFolder(cluster: Cluster, root: number, absolute: string): void {
-  let entries: fs.Dirent[];
+  let entries: Dirent[];
   try {
-    entries = fs.readdirSync(absolute, { withFileTypes: true });
+    entries = listFolder(absolute);
   } catch {
     throw new InputError(`${absolute}: folder cannot be read`);
   }

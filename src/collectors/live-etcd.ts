@@ -4,12 +4,12 @@
  * URLs are asked, not only the endpoints given, so a member that does not answer is known
  * by name. Reachability is recorded, never judged: the rules do that.
  */
-import fs from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import { servedCertificate } from './tls-peer.js';
 import { readCertificate } from './pem.js';
 import type { Cluster } from '../model/cluster.js';
+import { ReadRefused, readUserFile } from '../io/read.js';
 import type { Component, LiveEtcdEndpoint, LiveEtcdMember, LiveEtcdSecret, SourceLocation } from '../model/types.js';
 
 export interface EtcdSourceOptions {
@@ -93,9 +93,10 @@ function readFiles(options: EtcdSourceOptions, cluster: Cluster): TlsFiles | und
   for (const [name, file] of [['ca', options.cacert], ['cert', options.cert], ['key', options.key]] as const) {
     if (!file) continue;
     try {
-      files[name] = fs.readFileSync(file);
+      files[name] = readUserFile(file);
     } catch (error) {
-      cluster.diagnostics.push({ level: 'error', message: `--etcd-${name === 'ca' ? 'cacert' : name} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      const why = error instanceof ReadRefused && !error.code ? error.message : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+      cluster.diagnostics.push({ level: 'error', message: `--etcd-${name === 'ca' ? 'cacert' : name} ${file} ${why}` });
       return undefined;
     }
   }

@@ -2,6 +2,7 @@ import { identifyCommand, parseFlags, splitWords, type Word } from './args.js';
 import type { HostContext } from './context.js';
 import { etcdFlagOfVariable, parseEnvFile, parseEnvironmentAssignments } from './envfile.js';
 import type { Component, Setting, SourceLocation } from '../model/types.js';
+import { isSecretSetting } from '../model/secrets.js';
 
 /** Unit folders in systemd's order of precedence. */
 export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
@@ -143,9 +144,8 @@ export function componentFromUnit(ctx: HostContext, unitName: string): Component
   loadEnvironmentFiles(ctx, state);
   const command = identifyCommand(expand(state.execStart, state.environment));
   if (!command) return undefined;
-  const settings: Setting[] = [];
-  if (command.kind === 'etcd') settings.push(...etcdEnvironmentSettings(state.environment));
-  settings.push(...parseFlags(command.args));
+  // Concatenated, not pushed with spread: a command line of 200,000 words must not overflow the stack.
+  const settings: Setting[] = [...(command.kind === 'etcd' ? etcdEnvironmentSettings(state.environment) : []), ...parseFlags(command.args)];
   return {
     kind: command.kind,
     host: ctx.host.name,
@@ -163,7 +163,7 @@ export function etcdEnvironmentSettings(env: Map<string, { value: string; at: So
   const settings: Setting[] = [];
   for (const [name, variable] of env) {
     const flag = etcdFlagOfVariable(name);
-    if (flag) settings.push({ name: flag, value: variable.value, origin: 'env', at: variable.at, sourceKey: name });
+    if (flag) settings.push({ name: flag, value: variable.value, origin: 'env', at: variable.at, sourceKey: name, ...(isSecretSetting(name, variable.value) ? { secret: true } : {}) });
   }
   return settings;
 }

@@ -15,6 +15,59 @@ export class YamlError extends Error {}
 
 /** Aliases per document: enough for any real config, far too few for a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
+/** Documents per file: a large addon bundle has a few hundred. */
+export const MAX_DOCUMENTS = 2000;
+/** Nesting of flow collections (`[[[…]]]`): real configs stay under 30; the parser's stack does not survive thousands. */
+const MAX_FLOW_DEPTH = 256;
+/** Indentation of a line in columns: block nesting deep enough to exhaust the parser's stack needs far more. */
+const MAX_INDENT = 2048;
+
+/**
+ * Refuses, before parsing, what would make the YAML parser run out of stack or memory:
+ * too many documents, flow collections nested too deep, lines indented absurdly far.
+ * One linear pass; quotes and comments are skipped roughly, which is enough for a bound.
+ */
+function checkBounds(text: string): void {
+  let documents = 1;
+  let depth = 0;
+  let maxDepth = 0;
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') {
+      lineStart = true;
+      indent = 0;
+      if (quote === "'") continue;
+      quote = quote === '"' ? quote : '';
+      if (text.startsWith('---', i + 1) && (i + 4 >= text.length || /\s/.test(text[i + 4]))) {
+        if (++documents > MAX_DOCUMENTS) throw new YamlError(`more than ${MAX_DOCUMENTS} YAML documents in one file; skipped`);
+      }
+      continue;
+    }
+    if (lineStart) {
+      if (ch === ' ') {
+        if (++indent > MAX_INDENT) throw new YamlError(`a line indented more than ${MAX_INDENT} columns; skipped`);
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end - 1;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > maxDepth) maxDepth = depth;
+      if (depth > MAX_FLOW_DEPTH) throw new YamlError(`collections nested more than ${MAX_FLOW_DEPTH} deep; skipped`);
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+}
 
 function recordLines(node: Node | null | undefined, prefix: string, lines: Map<string, number>, lc: LineCounter): void {
   if (!node) return;
@@ -48,6 +101,17 @@ export function linesByPath(root: Node | null, lineCounter: LineCounter): Map<st
  * syntax error's line, or when aliases expand beyond reason.
  */
 export function parseYamlDocuments(text: string): YamlDocument[] {
+  checkBounds(text);
+  try {
+    return parseChecked(text);
+  } catch (error) {
+    if (error instanceof YamlError) throw error;
+    // The parser's own limits (its stack): one line, never a crash.
+    throw new YamlError(`YAML cannot be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function parseChecked(text: string): YamlDocument[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const out: YamlDocument[] = [];

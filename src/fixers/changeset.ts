@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { applyEdits, type TextEdit } from './text.js';
 import type { PlanStep } from './types.js';
-import { HostFS } from '../collectors/hostfs.js';
+import { HostFS, fileKindOf } from '../collectors/hostfs.js';
+import { readTreeFile, statOf } from '../io/read.js';
 import type { Cluster } from '../model/cluster.js';
 import type { SourceLocation } from '../model/types.js';
 
@@ -111,10 +111,16 @@ export class ChangeSet {
     const pending = this.edits.get(ref.real);
     if (pending) return pending.original;
     try {
-      return fs.readFileSync(ref.real, 'utf8');
+      return this.read(ref);
     } catch {
       return undefined;
     }
+  }
+
+  /** A file's text, read as the scan read it: never through a link out of its host root, never a FIFO. */
+  private read(ref: FileRef): string {
+    const fsys = this.fsOf(ref.host);
+    return readTreeFile(ref.real, { kind: fileKindOf(fsys.hostPathOf(ref.real)), within: fsys.realRoot }).data.toString('utf8');
   }
 
   /** The text of a file with this run's edits applied. */
@@ -129,7 +135,7 @@ export class ChangeSet {
     if (!entry) {
       let original: string;
       try {
-        original = fs.readFileSync(ref.real, 'utf8');
+        original = this.read(ref);
       } catch {
         this.skipped.push({ file: ref.file, message: 'cannot be read; not changed' });
         return false;
@@ -193,17 +199,14 @@ export class ChangeSet {
     for (const [real, edit] of this.edits) if (applyEdits(edit.original, edit.edits) === edit.original) this.edits.delete(real);
     for (const [real, create] of this.creates) {
       try {
-        if (fs.readFileSync(real, 'utf8') === create.content) this.creates.delete(real);
+        if (this.read(create) === create.content) this.creates.delete(real);
       } catch {
         // not there yet: it is created
       }
     }
     for (const [real, chmod] of this.chmods) {
-      try {
-        if ((fs.statSync(real).mode & 0o7777) === chmod.mode) this.chmods.delete(real);
-      } catch {
-        // missing: the writer reports it
-      }
+      const stat = statOf(real);
+      if (stat && (stat.mode & 0o7777) === chmod.mode) this.chmods.delete(real); // missing: the writer reports it
     }
   }
 

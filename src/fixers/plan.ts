@@ -9,7 +9,7 @@ import type { ChangeSet, FileRef } from './changeset.js';
 import { applyEdits, unifiedDiff } from './text.js';
 import { readCertificate, scanPem } from '../collectors/pem.js';
 import type { Cluster } from '../model/cluster.js';
-import { MASK, maskSecretsInText } from '../model/secrets.js';
+import { MASK, maskSecretsInText, secretValuesOf, type SecretValues } from '../model/secrets.js';
 import type { Certificate, Component } from '../model/types.js';
 
 /** A certificate as a reviewer compares it: decoded, never base64. */
@@ -138,7 +138,25 @@ function certificateSummary(cert: Certificate | undefined): string {
  * A file's text as a diff shows it: certificates as one line each (subject, serial,
  * validity) instead of base64, and every secret value masked (model/secrets.ts).
  */
-export function displayText(text: string): string {
+/**
+ * What a diff may show: every secret value (by structure, and every value the scan knows
+ * to be secret, whatever YAML style wrote it) becomes a numbered marker. A secret that
+ * changes shows as a changed line with another number: that it changed, never what it is.
+ */
+export function secretRedactor(known: SecretValues): (text: string) => string {
+  const ids = new Map<string, number>();
+  const mark = (value: string) => {
+    let id = ids.get(value);
+    if (id === undefined) {
+      id = ids.size + 1;
+      ids.set(value, id);
+    }
+    return /PRIVATE KEY-----/.test(value) ? `(private key material not shown: key #${id})` : `***** (secret #${id}, not shown)`;
+  };
+  return (text) => known.mask(maskSecretsInText(text, mark), mark);
+}
+
+export function displayText(text: string, redact: (text: string) => string = maskSecretsInText): string {
   const lines = text.split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -159,7 +177,7 @@ export function displayText(text: string): string {
     const material = materialOf(Buffer.from(value, 'base64').toString('utf8'));
     return `${head}${field}: ${certificateSummary(material.certificates[0])}`;
   });
-  return maskSecretsInText(summarised);
+  return redact(summarised);
 }
 
 /** Pairs the certificates of a file before and after, in order; a changed DER is a re-issue. */
@@ -283,6 +301,7 @@ function encryptionSecrets(text: string): string[] {
 export function buildFixPlan(cs: ChangeSet): FixPlan {
   const cluster = cs.cluster;
   const readers = new Readers(cluster);
+  const redact = secretRedactor(secretValuesOf(cluster));
   const changes: PlannedChange[] = [];
   const oldSecrets = new Set<string>();
   const newSecrets = new Set<string>();
@@ -295,9 +314,10 @@ export function buildFixPlan(cs: ChangeSet): FixPlan {
     change.certificates = certificateChanges(materialBefore, materialAfter);
     change.keysCreated = newKeys(materialBefore, materialAfter);
     change.holdsKey = materialAfter.keys.length > 0;
-    const [shownBefore, shownAfter] = [displayText(edit.original), displayText(after)];
+    const [shownBefore, shownAfter] = [displayText(edit.original, redact), displayText(after, redact)];
     // A file whose only change is certificates or keys is shown decoded, not as a diff of summaries.
-    const onlyMaterial = change.certificates.length + change.keysCreated > 0 && shownBefore.replace(/<certificate [^>]*>/g, '<certificate>') === shownAfter.replace(/<certificate [^>]*>/g, '<certificate>');
+    const material = (text: string) => text.replace(/<certificate [^>]*>/g, '<certificate>').replace(/\(private key material not shown: key #\d+\)/g, '<key>');
+    const onlyMaterial = change.certificates.length + change.keysCreated > 0 && material(shownBefore) === material(shownAfter);
     if (!onlyMaterial && shownBefore !== shownAfter) change.diff = unifiedDiff(shownBefore, shownAfter, `a/${edit.file}`, `b/${edit.file}`);
     encryptionSecrets(edit.original).forEach((s) => oldSecrets.add(s));
     encryptionSecrets(after).forEach((s) => newSecrets.add(s));
@@ -310,7 +330,7 @@ export function buildFixPlan(cs: ChangeSet): FixPlan {
     change.certificates = certificateChanges({ certificates: [], keys: [] }, material);
     change.keysCreated = material.keys.length;
     change.holdsKey = material.keys.length > 0;
-    if (!change.holdsKey && change.certificates.length === 0) change.diff = unifiedDiff('', displayText(create.content), '/dev/null', `b/${create.file}`);
+    if (!change.holdsKey && change.certificates.length === 0) change.diff = unifiedDiff('', displayText(create.content, redact), '/dev/null', `b/${create.file}`);
     encryptionSecrets(create.content).forEach((s) => newSecrets.add(s));
     changes.push(change);
   }

@@ -78,9 +78,13 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   return `${out.join('\n')}\n`;
 }
 
+/** Past this many cells the LCS table is not built: the diff shows the changed middle as removed and added. */
+const MAX_LCS_CELLS = 4_000_000;
+
 function lcsOps(a: string[], b: string[]): Array<{ op: ' ' | '-' | '+'; text: string }> {
   const n = a.length;
   const m = b.length;
+  if (n * m > MAX_LCS_CELLS) return [...a.map((text) => ({ op: '-' as const, text })), ...b.map((text) => ({ op: '+' as const, text }))];
   const table: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
   const ops: Array<{ op: ' ' | '-' | '+'; text: string }> = [];

@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { countByLevel, type ScanResult } from './result.js';
+import { shown } from '../model/secrets.js';
 
 function findingJson(f: Finding) {
   return {
@@ -41,8 +42,8 @@ export function formatJson(result: ScanResult): string {
       source: c.source,
       file: c.definedAt.file,
       version: c.version ?? null,
-      // Flag values are paths, addresses and switches; secrets live in the files they name.
-      flags: c.settings.map((s) => ({ name: s.name, value: s.value, origin: s.origin, file: s.at.file, line: s.at.line ?? null })),
+      // Flag values are paths, addresses and switches; a secret one (a token, a password in a URL) is masked.
+      flags: c.settings.map((s) => ({ name: s.name, value: shown(s), origin: s.origin, file: s.at.file, line: s.at.line ?? null })),
     })),
     // What the sources could not show: never findings (interfaces.md, "Unknown is not absent").
     unknowns: cluster.unknowns.map((u) => ({

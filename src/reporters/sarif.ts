@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HELP_BASE_URL, docPath } from '../rules/index.js';
 import type { SourceLocation, Suppression } from '../model/types.js';
 import type { Finding } from '../model/finding.js';
 import type { ArtifactBase, ScanResult } from './result.js';
+import { readPackageFile } from '../io/read.js';
 import type { Rule } from '../rules/rule.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -45,7 +45,7 @@ function physicalLocation(bases: UriBase[], at: SourceLocation) {
 function helpOf(rule: Rule): { text: string; markdown: string } {
   let markdown: string;
   try {
-    markdown = fs.readFileSync(new URL(`../../${docPath(rule)}`, import.meta.url), 'utf8');
+    markdown = readPackageFile(new URL(`../../${docPath(rule)}`, import.meta.url));
   } catch {
     markdown = `# ${rule.id}\n\n${rule.description}\n`;
   }

@@ -8,7 +8,16 @@ export interface RuleContext {
   now: Date;
   /** How far ahead pki/cert-expiring looks, in days (`--expiry-window`). */
   expiryWindowDays: number;
+  /**
+   * Checks each object on its own: an object on which the check throws (a shape no one
+   * foresaw) becomes a note naming the rule and the object's file, and the other objects
+   * are still checked. `where` locates an object that has no `at` or `definedAt`.
+   */
+  each<T>(items: Iterable<T>, check: (item: T) => void, where?: (item: T) => SourceLocation | undefined): void;
 }
+
+/** What a caller of the rules gives them; the engine adds the rest of the context. */
+export type RuleOptions = Omit<RuleContext, 'each'>;
 
 export interface Report {
   message: string;

@@ -109,23 +109,21 @@ describe('fix edits', () => {
 });
 
 describe('fix writes', () => {
-  it('leaves every file wholly old or wholly new when the N-th rename fails, the backup complete, and says what was applied', async () => {
+  it('puts every file back when the N-th rename fails, keeps the backup complete, and says nothing was changed', async () => {
     const t = tree();
     for (const host of ['cp-1', 'cp-2', 'cp-3']) t.write(host, '/etc/kubernetes/manifests/kube-apiserver.yaml', ODD_POD);
     const cs = await fixes(t.dir, 'apiserver/master-count-reconciler');
     let renames = 0;
     const result = writeChanges(cs, {
       now: new Date(),
-      rename: (from, to) => {
-        if (++renames === 2) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
-        fs.renameSync(from, to);
+      faults: (step) => {
+        if (step === 'rename' && ++renames === 2) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
       },
     });
-    expect(result.applied).toEqual(['cp-1/etc/kubernetes/manifests/kube-apiserver.yaml']);
-    expect(result.notApplied).toEqual(['cp-2/etc/kubernetes/manifests/kube-apiserver.yaml', 'cp-3/etc/kubernetes/manifests/kube-apiserver.yaml']);
-    expect(result.error).toBe('edit of cp-2/etc/kubernetes/manifests/kube-apiserver.yaml failed (ENOSPC); the files after it were not changed');
-    expect(t.read('cp-1', '/etc/kubernetes/manifests/kube-apiserver.yaml')).toBe(ODD_POD.replace('master-count', 'lease'));
-    for (const host of ['cp-2', 'cp-3']) expect(t.read(host, '/etc/kubernetes/manifests/kube-apiserver.yaml')).toBe(ODD_POD);
+    expect(result.applied).toEqual([]);
+    expect(result.notApplied).toEqual(['cp-1', 'cp-2', 'cp-3'].map((host) => `${host}/etc/kubernetes/manifests/kube-apiserver.yaml`));
+    expect(result.error).toBe('edit of cp-2/etc/kubernetes/manifests/kube-apiserver.yaml failed (ENOSPC); the 1 file already changed were put back, so nothing was changed');
+    for (const host of ['cp-1', 'cp-2', 'cp-3']) expect(t.read(host, '/etc/kubernetes/manifests/kube-apiserver.yaml')).toBe(ODD_POD);
     for (const host of ['cp-1', 'cp-2', 'cp-3']) expect(fs.readFileSync(path.join(result.backupDir!, host, 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8')).toBe(ODD_POD);
     expect(fs.readdirSync(t.real('cp-2', '/etc/kubernetes/manifests'))).toEqual(['kube-apiserver.yaml']); // no temporary file left
   });

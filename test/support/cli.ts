@@ -1,7 +1,47 @@
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const CLI = path.resolve('dist/cli/main.js');
+
+/** The packages a scan loads (the Kubernetes client and ajv are loaded only when asked for). */
+const RUNTIME_PACKAGES = ['commander', 'yaml', '@peculiar/x509'];
+
+let portable: string | undefined;
+/**
+ * The built CLI copied to a folder that any user may enter (with the packages a scan
+ * loads): the clone may sit under a folder that an unprivileged user cannot enter (a
+ * 0700 home or mktemp -d), and tests that run kaudit as that user must pass wherever it is.
+ */
+export function portableCli(): string {
+  if (portable) return portable;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-cli-'));
+  fs.chmodSync(dir, 0o755);
+  for (const part of ['dist', 'package.json', 'rules-docs', 'schema']) fs.cpSync(part, path.join(dir, part), { recursive: true });
+  const seen = new Set<string>();
+  const queue = [...RUNTIME_PACKAGES];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    fs.cpSync(path.join('node_modules', name), path.join(dir, 'node_modules', name), { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join('node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    queue.push(...Object.keys(manifest.dependencies ?? {}));
+  }
+  for (const entry of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const full = path.join(dir, entry);
+    fs.chmodSync(full, fs.statSync(full).isDirectory() ? 0o755 : 0o644);
+  }
+  portable = path.join(dir, 'dist/cli/main.js');
+  return portable;
+}
+
+/** Removes the copy portableCli made (a test file's afterAll: worker threads see no 'exit'). */
+export function removePortableCli(): void {
+  if (portable) fs.rmSync(path.dirname(path.dirname(path.dirname(portable))), { recursive: true, force: true });
+  portable = undefined;
+}
 
 export interface CliRun {
   status: number | null;
@@ -22,8 +62,10 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export function kaudit(args: string[], options: SpawnSyncOptions & { asUser?: number } = {}): CliRun {
   const { asUser, ...spawnOptions } = options;
   const command = asUser === undefined ? process.execPath : 'setpriv';
-  const argv = asUser === undefined ? [CLI, ...args] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, CLI, ...args];
-  const result = spawnSync(command, argv, { encoding: 'utf8', env: cliEnv(), ...spawnOptions });
+  const cli = asUser === undefined ? CLI : portableCli();
+  const argv = asUser === undefined ? [CLI, ...args] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, cli, ...args];
+  const cwd = asUser === undefined ? undefined : path.dirname(path.dirname(path.dirname(cli)));
+  const result = spawnSync(command, argv, { encoding: 'utf8', env: cliEnv(), ...(cwd ? { cwd } : {}), ...spawnOptions });
   return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { asRecord } from '../../collectors/yaml-source.js';
 
 const LABEL = 'addonmanager.kubernetes.io/mode';
 const MODES = new Set(['Reconcile', 'EnsureExists']);
@@ -11,13 +12,12 @@ export default defineRule({
   description: 'The addon manager applies only objects labelled addonmanager.kubernetes.io/mode: Reconcile or EnsureExists; others in its folder are silently ignored.',
   fix: 'fix',
   tags: ['addons'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const seen = new Map<string, number>();
-    for (const manifest of cluster.manifests) {
-      if (!manifest.hostPath.startsWith(ADDON_DIR) || manifest.kind === 'List') continue;
-      const metadata = (manifest.data as { metadata?: { labels?: Record<string, unknown> } }).metadata;
-      const mode = metadata?.labels?.[LABEL];
-      if (typeof mode === 'string' && MODES.has(mode)) continue;
+    context.each(cluster.manifests, (manifest) => {
+      if (!manifest.hostPath.startsWith(ADDON_DIR) || manifest.kind === 'List') return;
+      const mode = asRecord(asRecord(asRecord(manifest.data)?.metadata)?.labels)?.[LABEL];
+      if (typeof mode === 'string' && MODES.has(mode)) return;
       const what = `${manifest.kind}${manifest.name ? ` ${manifest.name}` : ''} in ${manifest.hostPath}`;
       const message = mode === undefined ? `${what} has no ${LABEL} label: the addon manager ignores it` : `${what} has ${LABEL}: ${String(mode)}; the addon manager knows Reconcile and EnsureExists`;
       const line = manifest.lines.get(`metadata.labels.${LABEL}`) ?? manifest.lines.get('metadata.labels') ?? manifest.lines.get('metadata') ?? manifest.at.line;
@@ -26,6 +26,6 @@ export default defineRule({
       const ordinal = seen.get(identity) ?? 0;
       seen.set(identity, ordinal + 1);
       report({ message, at: { ...manifest.at, line }, key: `${manifest.kind}/${manifest.name ?? ''}#${ordinal}`, fix: { kind: 'addon-mode-label', manifest } });
-    }
+    });
   },
 });

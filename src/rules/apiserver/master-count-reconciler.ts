@@ -8,16 +8,16 @@ export default defineRule({
   description: 'With the master-count (or none) reconciler the kubernetes Service keeps the addresses of dead apiservers, and clients keep dialling them; the lease reconciler, default since 1.11, removes them.',
   fix: 'fix',
   tags: ['apiserver', 'availability'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const apiservers = cluster.componentsOf('kube-apiserver');
-    for (const apiserver of apiservers) {
+    context.each(apiservers, (apiserver) => {
       const type = effective(apiserver, 'endpoint-reconciler-type', 'lease');
-      if (type.value !== 'master-count' && type.value !== 'none') continue;
+      if (type.value !== 'master-count' && type.value !== 'none') return;
       const count = Number(effective(apiserver, 'apiserver-count')?.value ?? '1');
-      if (apiservers.length < 2 && count < 2) continue;
+      if (apiservers.length < 2 && count < 2) return;
       const many = Math.max(apiservers.length, count);
       report({ message: `${where(apiserver)}: ${describe(type)} with ${many} apiservers; use --endpoint-reconciler-type=lease`, at: type.at, key: 'endpoint-reconciler-type', fix: { kind: 'set-flag', component: apiserver, flag: 'endpoint-reconciler-type', value: 'lease' } });
-    }
+    });
     // Live: the `kubernetes` endpoints against the apiservers that run — a stale address is what master-count leaves.
     const live = cluster.liveKube;
     const advertised = new Set(apiservers.map((a) => effective(a, 'advertise-address')?.value).filter(Boolean));

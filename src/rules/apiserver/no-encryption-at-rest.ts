@@ -10,11 +10,11 @@ export default defineRule({
   description: 'Without an encryption provider config, Secrets are stored in etcd (and its backups) in plaintext.',
   fix: 'fix',
   tags: ['apiserver', 'security', 'CIS-1.2.27'],
-  check(cluster, _context, report) {
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       const setup = encryptionOf(cluster, apiserver);
       // Named but not visible (a live apiserver: the file is on its node): an unknown says so.
-      if (!setup && ENCRYPTION_FLAGS.some((flag) => setting(apiserver, flag))) continue;
+      if (!setup && ENCRYPTION_FLAGS.some((flag) => setting(apiserver, flag))) return;
       if (!setup) {
         report({ message: `${where(apiserver)} has no --encryption-provider-config: Secrets are stored in etcd in plaintext`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'encryption-provider-config', fix: { kind: 'encryption-config', apiserver } });
       } else if ((!setup.ref.exists || !setup.ref.mounted) && !setup.ref.unseen) {
@@ -22,6 +22,6 @@ export default defineRule({
         const step = { title: `Restore ${setup.ref.written} on ${apiserver.host}${setup.ref.exists ? ' and mount it into the static pod' : ''} (the same file as on the other apiservers: the key must match the data in etcd)`, commands: [`scp <another control plane>:${setup.ref.hostPath} ${setup.ref.hostPath}`] };
         report({ message: `${where(apiserver)}: --${setup.ref.setting} names ${setup.ref.written}, ${why}`, at: setup.ref.at, key: 'encryption-provider-config:missing', fix: { kind: 'plan', steps: [step] } });
       }
-    }
+    });
   },
 });

@@ -9,8 +9,8 @@ export default defineRule({
   description: 'AlwaysAllow, an apiserver without RBAC, or an insecure port gives every authenticated (or any) caller full control.',
   fix: 'fix',
   tags: ['auth', 'security', 'CIS-1.2.6', 'CIS-1.2.7', 'CIS-1.2.8', 'CIS-4.2.2'],
-  check(cluster, _context, report) {
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       if (!effective(apiserver, 'authorization-config')) {
         const mode = effective(apiserver, 'authorization-mode', 'AlwaysAllow');
         const modes = listOf(mode.value);
@@ -26,11 +26,11 @@ export default defineRule({
       if (port && port.value !== '0') {
         report({ message: `${where(apiserver)}: ${describe(port)} serves the API without authentication or authorization`, at: port.at, key: 'insecure-port', fix: { kind: 'set-flag', component: apiserver, flag: port.name, value: '0' } });
       }
-    }
-    for (const kubelet of cluster.componentsOf('kubelet').filter(knowsSettings)) {
+    });
+    context.each(cluster.componentsOf('kubelet').filter(knowsSettings), (kubelet) => {
       // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
       const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
       if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' } });
-    }
+    });
   },
 });

@@ -10,11 +10,11 @@ export default defineRule({
   description: 'Without client certificates, OIDC or a webhook, users can only authenticate with static files or service-account tokens.',
   fix: 'plan',
   tags: ['auth', 'security'],
-  check(cluster, _context, report) {
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
-      if (AUTHENTICATORS.some((flag) => effective(apiserver, flag))) continue;
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
+      if (AUTHENTICATORS.some((flag) => effective(apiserver, flag))) return;
       const steps = [{ title: `Give kube-apiserver on ${apiserver.host} a client CA for certificate users, and OIDC or a webhook for people`, commands: ['--client-ca-file=<CA bundle>', '--oidc-issuer-url=<issuer> --oidc-client-id=<client id>'] }];
       report({ message: `${where(apiserver)} has no user authenticator (--${AUTHENTICATORS.join(', --')})`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'authenticators', fix: { kind: 'plan', steps } });
-    }
+    });
   },
 });

@@ -8,8 +8,8 @@ export default defineRule({
   description: 'Static tokens and passwords never expire, cannot be revoked without restarting every apiserver, and sit in plaintext on the control-plane disks.',
   fix: 'plan',
   tags: ['auth', 'security', 'CIS-1.2.2'],
-  check(cluster, _context, report) {
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       for (const flag of ['token-auth-file', 'basic-auth-file']) {
         const value = effective(apiserver, flag);
         if (value) {
@@ -17,6 +17,6 @@ export default defineRule({
           report({ message: `${where(apiserver)} authenticates users from a static file: --${flag}=${value.value}`, at: value.at, key: flag, fix: { kind: 'plan', steps } });
         }
       }
-    }
+    });
   },
 });

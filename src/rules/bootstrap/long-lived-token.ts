@@ -1,4 +1,4 @@
-import { defineRule, type Report } from '../rule.js';
+import { defineRule, type Report, type RuleContext } from '../rule.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { Component, Kubeconfig } from '../../model/types.js';
 
@@ -24,30 +24,31 @@ function deleteTokenStep(id: string | undefined, where: string) {
   };
 }
 
-function liveTokens(cluster: Cluster, now: Date, report: (r: Report) => void): void {
-  for (const token of cluster.liveKube?.bootstrapTokens ?? []) {
+function liveTokens(cluster: Cluster, context: RuleContext, report: (r: Report) => void): void {
+  const now = context.now;
+  context.each(cluster.liveKube?.bootstrapTokens ?? [], (token) => {
     const id = /^bootstrap-token-([a-z0-9]{6})$/.exec(token.name)?.[1];
     const expires = token.expiration ? new Date(token.expiration) : undefined;
     let why: string;
     if (!expires) why = 'has no expiration: it never expires';
     else if (Number.isNaN(expires.getTime())) why = `has an expiration that is not a time (${token.expiration})`;
     else if (expires.getTime() - now.getTime() > MAX_LIFETIME_MS) why = `expires on ${expires.toISOString()}, in ${Math.round((expires.getTime() - now.getTime()) / DAY_MS)} days`;
-    else continue;
+    else return;
     report({
       message: `bootstrap token Secret kube-system/${token.name} ${why}; anyone who holds it can join a node to the cluster (kubeadm's default is 24 hours)`,
       at: token.at,
       key: `token:${token.name}`,
       fix: { kind: 'plan', steps: [deleteTokenStep(id, `kube-system/${token.name}`)] },
     });
-  }
+  }, (token) => token.at);
 }
 
 /** A bootstrap kubeconfig with a token, left on a node whose kubelet has its own certificate. */
-function leftBootstrapKubeconfigs(cluster: Cluster, report: (r: Report) => void): void {
-  for (const kubelet of cluster.componentsOf('kubelet')) {
+function leftBootstrapKubeconfigs(cluster: Cluster, context: RuleContext, report: (r: Report) => void): void {
+  context.each(cluster.componentsOf('kubelet'), (kubelet) => {
     const bootstrap = kubeconfigOf(cluster, kubelet, 'bootstrap-kubeconfig');
     const user = bootstrap?.users.find((u) => u.hasToken);
-    if (!bootstrap || !user || !hasOwnClientCertificate(cluster, kubelet)) continue;
+    if (!bootstrap || !user || !hasOwnClientCertificate(cluster, kubelet)) return;
     report({
       message: `${bootstrap.hostPath} on ${bootstrap.host} still holds a bootstrap token${user.tokenId ? ` (id ${user.tokenId})` : ''}, although the kubelet has its own client certificate: the file lets whoever reads it join nodes`,
       at: user.at,
@@ -57,7 +58,7 @@ function leftBootstrapKubeconfigs(cluster: Cluster, report: (r: Report) => void)
         { kind: 'plan', steps: [deleteTokenStep(user.tokenId, `${bootstrap.hostPath} on ${bootstrap.host}`)] },
       ],
     });
-  }
+  }, (kubelet) => kubelet.definedAt);
 }
 
 export default defineRule({
@@ -68,7 +69,7 @@ export default defineRule({
   fix: 'fix',
   tags: ['bootstrap', 'security'],
   check(cluster, context, report) {
-    liveTokens(cluster, context.now, report);
-    leftBootstrapKubeconfigs(cluster, report);
+    liveTokens(cluster, context, report);
+    leftBootstrapKubeconfigs(cluster, context, report);
   },
 });

@@ -9,10 +9,10 @@ export default defineRule({
   description: 'A kubelet that bootstraps against an apiserver without bootstrap-token auth never joins; one that does not rotate its certificates drops out of the cluster when they expire.',
   fix: 'fix',
   tags: ['bootstrap', 'availability', 'CIS-4.2.11'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const apiservers = cluster.componentsOf('kube-apiserver');
     const tokenAuth = apiservers.filter((a) => isTrue(effective(a, 'enable-bootstrap-token-auth')?.value));
-    for (const kubelet of cluster.componentsOf('kubelet').filter(knowsSettings)) {
+    context.each(cluster.componentsOf('kubelet').filter(knowsSettings), (kubelet) => {
       const bootstrap = effective(kubelet, 'bootstrap-kubeconfig');
       if (bootstrap && apiservers.length > 0 && tokenAuth.length === 0) {
         report({
@@ -27,6 +27,6 @@ export default defineRule({
       if (!isTrue(rotate.value)) {
         report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' } });
       }
-    }
+    });
   },
 });

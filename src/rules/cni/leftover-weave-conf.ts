@@ -9,8 +9,8 @@ export default defineRule({
   description: 'The runtime loads the first config by name: the old 10-weave.conf, without the portmap plugin, wins over 10-weave.conflist, and hostPort stops working.',
   fix: 'fix',
   tags: ['cni'],
-  check(cluster, _context, report) {
-    for (const configs of cniConfigsByHost(cluster).values()) {
+  check(cluster, context, report) {
+    context.each(cniConfigsByHost(cluster).values(), (configs) => {
       for (const config of configs) {
         if (!isWeaveLeftover(config, configs)) continue;
         const list = configs.find((c) => c.fileName === '10-weave.conflist')!;
@@ -22,6 +22,6 @@ export default defineRule({
           fix: { kind: 'remove-file', host: config.host, hostPath: config.hostPath, at: config.at, reason: 'weave 2.4 leftover shadowing 10-weave.conflist' },
         });
       }
-    }
+    }, (configs) => configs[0]?.at);
   },
 });

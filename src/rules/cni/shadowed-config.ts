@@ -19,13 +19,13 @@ export default defineRule({
   description: 'Only the first network config by file name is used: a stale file sorted before the current one decides how every pod is networked.',
   fix: 'fix',
   tags: ['cni'],
-  check(cluster, _context, report) {
-    for (const configs of cniConfigsByHost(cluster).values()) {
+  check(cluster, context, report) {
+    context.each(cniConfigsByHost(cluster).values(), (configs) => {
       const networks = configs.filter((c) => !isLoopback(c));
       const [loaded, ...rest] = networks;
-      if (!loaded || isWeaveLeftover(loaded, configs)) continue; // cni/leftover-weave-conf says it
+      if (!loaded || isWeaveLeftover(loaded, configs)) return; // cni/leftover-weave-conf says it
       const shadowed = rest.map((c) => ({ config: c, why: better(loaded, c) })).filter((s) => s.why);
-      if (shadowed.length === 0) continue;
+      if (shadowed.length === 0) return;
       report({
         message: `${loaded.hostPath} is loaded first and shadows ${shadowed.map((s) => `${s.config.fileName} (${s.why})`).join(', ')}`,
         at: loaded.at,
@@ -33,6 +33,6 @@ export default defineRule({
         key: 'shadowed',
         fix: { kind: 'remove-file', host: loaded.host, hostPath: loaded.hostPath, at: loaded.at, reason: `shadows ${shadowed.map((s) => s.config.fileName).join(', ')}` },
       });
-    }
+    }, (configs) => configs[0]?.at);
   },
 });

@@ -16,12 +16,12 @@ export default defineRule({
   description: 'Without weave-npc the API accepts NetworkPolicy objects and nothing enforces them: every pod can still reach every other.',
   fix: 'fix',
   tags: ['cni', 'weave', 'security'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const policies = networkPolicies(cluster);
-    for (const weave of weaveNets(cluster)) {
-      if (!weave.npc) continue;
+    context.each(weaveNets(cluster), (weave) => {
+      if (!weave.npc) return;
       const why = [...(weave.npc.container ? [] : ['no weave-npc container']), ...weave.npc.disabledBy.map((d) => d.how)];
-      if (why.length === 0) continue;
+      if (why.length === 0) return;
       const loud = policies.count > 0;
       const consequence = loud
         ? `${policies.count} NetworkPolicy object${policies.count === 1 ? ' is' : 's are'} in the cluster (${policies.examples.join(', ')}) and none is enforced`
@@ -34,6 +34,6 @@ export default defineRule({
         ...(loud ? { level: 'error' as const } : {}),
         fix: { kind: 'weave-npc', weave, networkPolicies: policies.count },
       });
-    }
+    }, (weave) => weave.at);
   },
 });

@@ -8,15 +8,15 @@ export default defineRule({
   description: 'Without WEAVE_PASSWORD or --password, weave sends pod traffic between hosts in clear and accepts any peer that reaches its port.',
   fix: 'fix',
   tags: ['cni', 'weave', 'security'],
-  check(cluster, _context, report) {
-    for (const weave of weaveNets(cluster)) {
-      if (weave.password) continue;
+  check(cluster, context, report) {
+    context.each(weaveNets(cluster), (weave) => {
+      if (weave.password) return;
       report({
         message: `${describeWeave(weave)} runs without encryption (no WEAVE_PASSWORD, no --password): pod traffic between hosts crosses the network in clear`,
         at: weave.container?.at ?? weave.at,
         key: `weave-unencrypted:${weave.name}`,
         fix: { kind: 'weave-password', weave },
       });
-    }
+    }, (weave) => weave.at);
   },
 });

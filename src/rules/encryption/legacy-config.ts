@@ -10,19 +10,19 @@ export default defineRule({
   description: 'The experimental flag and the v1 EncryptionConfig format predate apiserver.config.k8s.io/v1 EncryptionConfiguration; newer apiservers reject them.',
   fix: 'fix',
   tags: ['encryption'],
-  check(cluster, _context, report) {
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       const legacy = setting(apiserver, 'experimental-encryption-provider-config');
       if (legacy) report({ message: `${where(apiserver)} uses --experimental-encryption-provider-config; the flag is --encryption-provider-config`, at: legacy.at, key: 'experimental-flag', fix: { kind: 'remove-flag', component: apiserver, flag: legacy.name, at: legacy.at, renameTo: 'encryption-provider-config' } });
-    }
-    for (const config of encryptionConfigs(cluster)) {
-      if (config.kind === 'EncryptionConfiguration' && config.apiVersion === 'apiserver.config.k8s.io/v1') continue;
+    });
+    context.each(encryptionConfigs(cluster), (config) => {
+      if (config.kind === 'EncryptionConfiguration' && config.apiVersion === 'apiserver.config.k8s.io/v1') return;
       report({
         message: `encryption config ${config.hostPath} is kind: ${config.kind}, apiVersion: ${config.apiVersion ?? '(none)'}; write kind: EncryptionConfiguration, apiVersion: apiserver.config.k8s.io/v1`,
         at: { ...config.at, line: config.lines.get('kind') ?? config.at.line },
         key: 'legacy-format',
         fix: { kind: 'encryption-fresh-key', config, legacy: true },
       });
-    }
+    });
   },
 });

@@ -10,15 +10,15 @@ export default defineRule({
   description: 'The apiserver writes with the first provider of the entry for Secrets: with identity first, or no entry at all, Secrets reach etcd in plaintext although a config exists.',
   fix: 'fix',
   tags: ['encryption', 'security', 'CIS-1.2.28'],
-  check(cluster, _context, report) {
-    for (const config of encryptionConfigs(cluster)) {
+  check(cluster, context, report) {
+    context.each(encryptionConfigs(cluster), (config) => {
       const entry = secretsEntry(config);
       if (!entry) {
         report({ message: `encryption config ${config.hostPath} has no entry for secrets: they are stored in plaintext`, at: { ...config.at, line: config.lines.get('resources') ?? config.at.line }, key: 'no-secrets-entry', fix: { kind: 'plan', steps: [{ title: `Add an entry for secrets to ${config.hostPath} on ${config.host}, aescbc with a fresh key first and identity after it`, commands: ['head -c 32 /dev/urandom | base64   # the key'] }] } });
-        continue;
+        return;
       }
       const first = entry.providers[0];
-      if (first && REAL_PROVIDERS.has(first.type)) continue;
+      if (first && REAL_PROVIDERS.has(first.type)) return;
       const why = first ? `its first provider is ${first.type}` : 'it has no provider';
       report({
         message: `encryption config ${config.hostPath}: the entry for secrets writes in plaintext (${why}); put aescbc with a fresh key first`,
@@ -26,6 +26,6 @@ export default defineRule({
         key: `first-provider:${first?.type ?? 'none'}`,
         fix: { kind: 'encryption-fresh-key', config },
       });
-    }
+    });
   },
 });

@@ -10,7 +10,7 @@ export default defineRule({
   description: 'Encryption at rest applies to writes: Secrets stored before it was turned on stay readable in etcd, its snapshots and backups until they are rewritten.',
   fix: 'plan',
   tags: ['encryption', 'security', 'live'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const secrets = cluster.liveEtcd?.secrets;
     if (!secrets) return;
     const encrypted = secrets.filter((s) => s.encryptedWith);
@@ -22,8 +22,8 @@ export default defineRule({
         ? `${configs[0].hostPath} on ${configs[0].host} encrypts Secrets with ${secretsEntry(configs[0])!.providers[0].type}`
         : undefined;
     if (!evidence) return;
-    for (const secret of secrets) {
-      if (secret.encryptedWith) continue;
+    context.each(secrets, (secret) => {
+      if (secret.encryptedWith) return;
       const name = secret.key.slice('/registry/secrets/'.length);
       report({
         message: `Secret ${name} is stored in etcd in plaintext although encryption is in force (${evidence}): it was written before encryption was turned on and never rewritten`,
@@ -34,6 +34,6 @@ export default defineRule({
           steps: [{ title: 'Rewrite every Secret, so that the apiserver stores it with the encryption provider now in force (run it after every apiserver has the encryption config)', commands: ['kubectl get secrets --all-namespaces -o json | kubectl replace -f -'] }],
         },
       });
-    }
+    }, (secret) => secret.at);
   },
 });

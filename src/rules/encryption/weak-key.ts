@@ -32,8 +32,8 @@ export default defineRule({
   description: 'A key that is not 16, 24 or 32 bytes fails or weakens AES; a reused or published example key protects nothing.',
   fix: 'fix',
   tags: ['encryption', 'security'],
-  check(cluster, _context, report) {
-    for (const config of encryptionConfigs(cluster)) {
+  check(cluster, context, report) {
+    context.each(encryptionConfigs(cluster), (config) => {
       const seen = new Map<string, string>();
       // Keys after the first only decrypt old data, and go once it is re-encrypted: the key that writes is judged.
       for (const key of providerKeys(config).filter((k) => k.writes)) {
@@ -55,6 +55,6 @@ export default defineRule({
         if (first) report({ message: `${label} is the same key as ${first}`, at, key: `${key.path}:reused`, fix });
         else seen.set(hash, `${key.provider} key "${key.name}"`);
       }
-    }
+    });
   },
 });

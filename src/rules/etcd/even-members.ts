@@ -52,13 +52,13 @@ export default defineRule({
   description: 'An even-sized etcd cluster tolerates no more failures than one member fewer, while needing a larger majority to commit.',
   fix: 'plan',
   tags: ['etcd', 'availability'],
-  check(cluster, _context, report) {
-    for (const members of etcdClusters(cluster)) {
+  check(cluster, context, report) {
+    context.each(etcdClusters(cluster), (members) => {
       const names = memberNames(members);
-      if (names.length < 2 || names.length % 2 !== 0) continue;
+      if (names.length < 2 || names.length % 2 !== 0) return;
       const last = byHost(members).at(-1)!;
       const remove = { title: `Or remove one member (${last.name} on ${last.component.host}) to keep ${names.length - 1}`, commands: [`etcdctl --endpoints=${last.clientUrls[0]} member list   # find the ID of ${last.name}`, `etcdctl --endpoints=${byHost(members)[0].clientUrls[0]} member remove <ID of ${last.name}>`] };
       reportCluster(members, `etcd cluster of ${sizeSentence(names.length)} (${names.join(', ')})`, `size:${names.join(',')}`, report, { kind: 'plan', steps: [...addMemberSteps(members), remove] });
-    }
+    }, (members) => members[0]?.component.definedAt);
   },
 });

@@ -100,7 +100,7 @@ export default defineRule({
   description: 'Members that disagree on --initial-cluster or its token fail to bootstrap, form separate clusters, or reject each other as peers.',
   fix: 'fix',
   tags: ['etcd', 'availability'],
-  check(cluster, _context, report) {
-    for (const members of etcdClusters(cluster)) checkCluster(members, report);
+  check(cluster, context, report) {
+    context.each(etcdClusters(cluster), (members) => checkCluster(members, report), (members) => members[0]?.component.definedAt);
   },
 });

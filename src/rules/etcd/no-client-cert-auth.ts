@@ -8,8 +8,9 @@ export default defineRule({
   description: 'Without client certificate authentication anyone who reaches etcd reads and writes every key; auto-TLS certificates are self-signed and trusted by no one.',
   fix: 'fix',
   tags: ['etcd', 'security', 'CIS-2.2', 'CIS-2.3', 'CIS-2.5', 'CIS-2.6'],
-  check(cluster, _context, report) {
-    for (const etcd of cluster.componentsOf('etcd').filter((c) => c.source !== 'live')) { // a live member's flags are not known
+  check(cluster, context, report) {
+    // a live member's flags are not known
+    context.each(cluster.componentsOf('etcd').filter((c) => c.source !== 'live'), (etcd) => {
       for (const flag of ['client-cert-auth', 'peer-client-cert-auth']) {
         const value = effective(etcd, flag, 'false');
         if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' } });
@@ -18,6 +19,6 @@ export default defineRule({
         const value = effective(etcd, flag);
         if (value && isTrue(value.value)) report({ message: `${where(etcd)}: --${flag}=true uses self-signed certificates`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'false' } });
       }
-    }
+    });
   },
 });

@@ -9,11 +9,11 @@ export default defineRule({
   description: 'A one-member etcd cluster stops the whole control plane when that member or its host fails, and loses data with its disk.',
   fix: 'plan',
   tags: ['etcd', 'availability'],
-  check(cluster, _context, report) {
-    for (const members of etcdClusters(cluster)) {
+  check(cluster, context, report) {
+    context.each(etcdClusters(cluster), (members) => {
       const names = memberNames(members);
-      if (names.length !== 1) continue;
+      if (names.length !== 1) return;
       reportCluster(members, `etcd cluster of ${sizeSentence(1)} (${names[0]}): losing it stops the control plane`, `single:${names[0]}`, report, { kind: 'plan', steps: [...addMemberSteps(members), { title: 'Repeat for a third member', commands: ['# a cluster of 3 tolerates one failure'] }] });
-    }
+    }, (members) => members[0]?.component.definedAt);
   },
 });

@@ -11,8 +11,8 @@ export default defineRule({
   description: 'Over http, etcd traffic — every Secret of the cluster — crosses the network unencrypted and unauthenticated.',
   fix: 'fix',
   tags: ['etcd', 'security', 'CIS-2.1'],
-  check(cluster, _context, report) {
-    for (const etcd of cluster.componentsOf('etcd')) {
+  check(cluster, context, report) {
+    context.each(cluster.componentsOf('etcd'), (etcd) => {
       for (const flag of URL_FLAGS) {
         const urls = effective(etcd, flag, ETCD_DEFAULTS[flag]);
         const plain = listOf(urls.value).filter((u) => !usesTls(u));
@@ -24,14 +24,14 @@ export default defineRule({
           : { kind: 'plan' as const, steps: [{ title: `Issue etcd ${flag.includes('peer') ? 'peer' : 'server'} certificates for ${etcd.host}, set --${flag.includes('peer') ? 'peer-cert-file/--peer-key-file' : 'cert-file/--key-file'}, then --${flag}=${https}`, commands: [`# etcd on ${etcd.host}: --${flag}=${https}`] }] };
         report({ message: `${where(etcd)}: ${describe(urls)} serves plaintext ${plain.join(', ')}`, at: urls.at, key: flag, fix });
       }
-    }
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) {
+    });
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       const servers = effective(apiserver, 'etcd-servers');
       const plain = servers ? listOf(servers.value).filter((u) => !usesTls(u)) : [];
       if (servers && plain.length > 0) {
         const https = listOf(servers.value).map((u) => u.replace(/^http:\/\//i, 'https://')).join(',');
         report({ message: `${where(apiserver)} talks to etcd in plaintext: --etcd-servers ${plain.join(', ')}`, at: servers.at, key: 'etcd-servers', fix: { kind: 'set-flag', component: apiserver, flag: 'etcd-servers', value: https } });
       }
-    }
+    });
   },
 });

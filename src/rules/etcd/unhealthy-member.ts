@@ -9,7 +9,7 @@ export default defineRule({
   description: 'A member that does not answer is a failure the cluster already spends: one more and it loses quorum, and with it every write of the control plane.',
   fix: 'plan',
   tags: ['etcd', 'availability', 'live'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const live = cluster.liveEtcd;
     if (!live) return;
     const plan = (name: string, url: string) => ({
@@ -25,7 +25,7 @@ export default defineRule({
     }
     const healthy = live.members.filter((m) => live.endpoints.some((e) => m.clientUrls.includes(e.url) && e.reachable && e.healthy));
     const { majority, tolerates } = quorum(live.members.length);
-    for (const member of live.members.filter((m) => !healthy.includes(m))) {
+    context.each(live.members.filter((m) => !healthy.includes(m)), (member) => {
       const endpoint = live.endpoints.find((e) => member.clientUrls.includes(e.url));
       const why = endpoint ? (endpoint.reachable ? 'reports itself unhealthy' : `does not answer (${endpoint.error})`) : 'has no client URL to ask';
       const risk = healthy.length < majority ? `: ${healthy.length} of ${live.members.length} healthy, under the majority of ${majority} — the cluster has lost quorum` : `; ${healthy.length} of ${live.members.length} healthy (the cluster tolerates ${tolerates} failure${tolerates === 1 ? '' : 's'})`;
@@ -36,6 +36,6 @@ export default defineRule({
         key: `unhealthy:${member.name}`,
         fix: plan(member.name, endpoint?.url ?? member.clientUrls[0] ?? ''),
       });
-    }
+    });
   },
 });

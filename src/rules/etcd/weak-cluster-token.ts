@@ -12,10 +12,10 @@ export default defineRule({
   description: 'A unique --initial-cluster-token keeps members of one cluster from joining another bootstrapped with the same names and addresses; it matters only when a cluster is created.',
   fix: 'plan',
   tags: ['etcd'],
-  check(cluster, _context, report) {
-    for (const members of etcdClusters(cluster)) {
+  check(cluster, context, report) {
+    context.each(etcdClusters(cluster), (members) => {
       const weak = byHost(members).filter((m) => m.component.source !== 'live').filter((m) => !m.tokenSet || m.token === ETCD_DEFAULTS['initial-cluster-token'] || m.token.length < MIN_TOKEN_LENGTH);
-      if (weak.length === 0) continue;
+      if (weak.length === 0) return;
       const [first, ...others] = weak;
       const why = !first.tokenSet ? `is not set (default: ${ETCD_DEFAULTS['initial-cluster-token']})` : first.token === ETCD_DEFAULTS['initial-cluster-token'] ? 'is the default etcd-cluster' : `is ${first.token.length} characters (under ${MIN_TOKEN_LENGTH})`;
       report({
@@ -25,6 +25,6 @@ export default defineRule({
         key: `token:${members.map((m) => m.name).sort().join(',')}`,
         fix: { kind: 'plan', steps: [{ title: 'When this cluster is next created (a rebuild, a restore to new members), give it a unique random token', commands: ['--initial-cluster-token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \\n")'] }] },
       });
-    }
+    }, (members) => members[0]?.component.definedAt);
   },
 });

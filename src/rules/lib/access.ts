@@ -27,16 +27,16 @@ export function accessRule(row: AccessRow): Rule {
     fix: 'plan',
     tags: ['rbac', 'security', 'live'],
     cis: [row.cis],
-    check(cluster, _context, report) {
+    check(cluster, context, report) {
       const rbac = cluster.liveKube?.rbac;
       if (!rbac) return;
       const index = new RbacIndex(rbac);
-      for (const binding of index.bindings()) {
+      context.each(index.bindings(), (binding) => {
         const role = index.roleOf(binding);
-        if (!role) continue;
+        if (!role) return;
         const rules = index.rulesOf(role);
         const verbs = row.verbs.filter((verb) => rules.some((rule) => allows(rule, verb, row.apiGroup, row.resource)));
-        if (verbs.length === 0) continue;
+        if (verbs.length === 0) return;
         binding.subjects.forEach((subject, i) => {
           const broad = broadSubject(subject);
           if (!broad) return;
@@ -49,7 +49,7 @@ export function accessRule(row: AccessRow): Rule {
             fix: { kind: 'plan', steps: [removeSubjectStep(binding, i, `${broad.who} may ${verbs.join(', ')} ${row.resource}`)] },
           });
         });
-      }
+      }, (binding) => binding.at);
     },
   });
 }

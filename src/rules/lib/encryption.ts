@@ -1,5 +1,6 @@
 import type { Cluster } from '../../model/cluster.js';
 import type { Component, FileReference, Manifest } from '../../model/types.js';
+import { asRecord, asString } from '../../collectors/yaml-source.js';
 
 export const ENCRYPTION_FLAGS = ['encryption-provider-config', 'experimental-encryption-provider-config'] as const;
 export const ENCRYPTION_KINDS = new Set(['EncryptionConfiguration', 'EncryptionConfig']);
@@ -43,14 +44,14 @@ export interface ResourceEntry {
 }
 
 export function resourceEntries(config: Manifest): ResourceEntry[] {
-  const data = config.data as { resources?: unknown };
+  const data = (asRecord(config.data) ?? {}) as { resources?: unknown };
   if (!Array.isArray(data.resources)) return [];
   return data.resources.map((entry, i) => {
-    const e = (entry ?? {}) as { resources?: unknown; providers?: unknown };
+    const e = (asRecord(entry) ?? {}) as { resources?: unknown; providers?: unknown };
     const providers = Array.isArray(e.providers) ? e.providers : [];
     return {
       resources: Array.isArray(e.resources) ? e.resources.map(String) : [],
-      providers: providers.map((p, j) => ({ type: Object.keys((p ?? {}) as object)[0] ?? '', path: `resources.${i}.providers.${j}` })),
+      providers: providers.map((p, j) => ({ type: Object.keys(asRecord(p) ?? {})[0] ?? '', path: `resources.${i}.providers.${j}` })),
       path: `resources.${i}`,
     };
   });
@@ -63,15 +64,15 @@ export function secretsEntry(config: Manifest): ResourceEntry | undefined {
 
 export function providerKeys(config: Manifest): ProviderKey[] {
   const keys: ProviderKey[] = [];
-  const data = config.data as { resources?: unknown };
+  const data = (asRecord(config.data) ?? {}) as { resources?: unknown };
   (Array.isArray(data.resources) ? data.resources : []).forEach((entry, i) => {
-    const providers = (entry as { providers?: unknown })?.providers;
+    const providers = asRecord(entry)?.providers;
     (Array.isArray(providers) ? providers : []).forEach((provider, j) => {
-      for (const [type, body] of Object.entries((provider ?? {}) as Record<string, unknown>)) {
-        const list = (body as { keys?: unknown })?.keys;
+      for (const [type, body] of Object.entries(asRecord(provider) ?? {})) {
+        const list = asRecord(body)?.keys;
         (Array.isArray(list) ? list : []).forEach((key, k) => {
-          const { name, secret } = (key ?? {}) as { name?: unknown; secret?: unknown };
-          keys.push({ provider: type, name: String(name ?? `#${k}`), secret: String(secret ?? ''), path: `resources.${i}.providers.${j}.${type}.keys.${k}`, writes: j === 0 && k === 0 });
+          const { name, secret } = (asRecord(key) ?? {}) as { name?: unknown; secret?: unknown };
+          keys.push({ provider: type, name: asString(name) ?? `#${k}`, secret: asString(secret) ?? '', path: `resources.${i}.providers.${j}.${type}.keys.${k}`, writes: j === 0 && k === 0 });
         });
       }
     });

@@ -54,15 +54,46 @@ export function isSelfSigned(cert: Certificate): boolean {
  */
 export function chainsTo(presented: Certificate[], trusted: Certificate[]): boolean {
   if (presented.length === 0 || trusted.length === 0) return true; // nothing to judge
-  const intermediates = [...presented.slice(1), ...trusted];
+  const anchors = indexOf(trusted);
+  const bundle = indexOf(presented);
   let current = presented[0];
   for (let depth = 0; depth < 6; depth++) {
-    if (trusted.some((ca) => ca.fingerprint === current.fingerprint || signedBy(current, ca))) return true;
-    const next = intermediates.find((c) => c.fingerprint !== current.fingerprint && signedBy(current, c));
+    if (anchors.fingerprints.has(current.fingerprint) || candidates(anchors, current).some((ca) => signedBy(current, ca))) return true;
+    const issuer = current;
+    const next = [...candidates(bundle, issuer), ...candidates(anchors, issuer)].find((c) => c.fingerprint !== issuer.fingerprint && signedBy(issuer, c));
     if (!next) return false;
     current = next;
   }
   return false;
+}
+
+/** Certificates by subject (narrowed by key identifier on lookup): an issuer is looked up, never searched for. */
+interface CertIndex {
+  bySubject: Map<string, Certificate[]>;
+  fingerprints: Set<string>;
+}
+
+const certIndexes = new WeakMap<Certificate[], CertIndex>();
+/** The index of a list of certificates (a file's, kept by the model, so each is indexed once). */
+function indexOf(certs: Certificate[]): CertIndex {
+  let index = certIndexes.get(certs);
+  if (!index) {
+    index = { bySubject: new Map(), fingerprints: new Set() };
+    for (const cert of certs) {
+      index.fingerprints.add(cert.fingerprint);
+      const sameName = index.bySubject.get(cert.subject);
+      if (sameName) sameName.push(cert);
+      else index.bySubject.set(cert.subject, [cert]);
+    }
+    certIndexes.set(certs, index);
+  }
+  return index;
+}
+
+/** The certificates of an index that may have issued `cert`: by its authority key identifier, else by its issuer name. */
+function candidates(index: CertIndex, cert: Certificate): Certificate[] {
+  const byName = index.bySubject.get(cert.issuer) ?? [];
+  return cert.authorityKeyId && byName.length > 1 ? byName.filter((c) => !c.subjectKeyId || c.subjectKeyId === cert.authorityKeyId) : byName;
 }
 
 const issuerCache = new WeakMap<Cluster, Map<string, Certificate[]>>();

@@ -53,17 +53,17 @@ export function podSecurityRule(row: PodRow): Rule {
     fix: 'plan',
     tags: ['pod-security', 'security', 'live'],
     cis: [row.cis],
-    check(cluster, _context, report) {
+    check(cluster, context, report) {
       const groups = cluster.liveKube?.workloadPods;
       // Without the namespaces' labels the exceptions are unknown: an unknown says so.
       const namespaces = namespaceIndex(cluster);
       if (!groups || !namespaces) return;
-      for (const group of groups) {
+      context.each(groups, (group) => {
         const namespace = namespaces.get(group.namespace);
         const enforce = namespace?.podSecurity[ENFORCE];
-        if (enforce === 'privileged' || isSystemComponent(group)) continue;
+        if (enforce === 'privileged' || isSystemComponent(group)) return;
         const violations = row.violations(group);
-        if (violations.length === 0) continue;
+        if (violations.length === 0) return;
         report({
           message: `${describePods(group)}: ${violations.join('; ')}; namespace ${group.namespace} ${enforce ? `enforces the ${enforce} Pod Security level` : 'has no Pod Security label'}, and only an explicit privileged label or a kube-system system component is an exception`,
           at: group.at,
@@ -80,7 +80,7 @@ export function podSecurityRule(row: PodRow): Rule {
             ],
           },
         });
-      }
+      }, (group) => group.at);
     },
   });
 }

@@ -48,21 +48,21 @@ export default defineRule({
   description: 'Overlapping ranges send traffic to the wrong place: a Service IP that is also a pod or node address is unreachable; components that disagree on a range program different networks.',
   fix: 'plan',
   tags: ['network'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const services = serviceRanges(cluster);
     const pods = podRanges(cluster);
     checkAgreement(services, 'service network', report);
     checkAgreement(pods, 'pod network', report);
     const service = services.find((s) => s.component.kind === 'kube-apiserver') ?? services[0];
     if (!service) return;
-    for (const pod of pods.slice(0, 1)) {
+    context.each(pods.slice(0, 1), (pod) => {
       const clash = service.cidrs.find((s) => pod.cidrs.some((p) => overlaps(s, p)));
       if (clash) {
         report({ message: `the service network ${text(service)} overlaps the pod network ${text(pod)}`, at: service.setting.at, related: [related(pod.setting.at, label(pod))], key: 'service-pod', fix: { kind: 'plan', steps: [REPLAN] } });
       }
-    }
+    });
     const seen = new Set<string>();
-    for (const { route, cidr } of hostNetworks(cluster)) {
+    context.each(hostNetworks(cluster), ({ route, cidr }) => {
       for (const [what, setting] of [['service', service], ['pod', pods[0]]] as const) {
         if (!setting || !setting.cidrs.some((c) => overlaps(c, cidr!))) continue;
         const key = `${what}-host:${route.destination}`;
@@ -76,6 +76,6 @@ export default defineRule({
           fix: { kind: 'plan', steps: [REPLAN] },
         });
       }
-    }
+    }, ({ route }) => route.at);
   },
 });

@@ -21,14 +21,14 @@ export default defineRule({
   description: 'Service IPs exist only in kube-proxy rules: a master without kube-proxy (and without a route to a node that has it) cannot reach webhooks, aggregated APIs or any Service.',
   fix: 'plan',
   tags: ['network'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const apiserverRange = serviceRanges(cluster).find((r) => r.component.kind === 'kube-apiserver');
     if (!apiserverRange) return;
     const services = apiserverRange.cidrs;
-    for (const host of cluster.hosts) {
+    context.each(cluster.hosts, (host) => {
       const routes = cluster.routes.filter((r) => r.host === host.name);
-      if (routes.length === 0) continue; // the routes of this host are not known
-      if (cluster.components.some((c) => c.host === host.name && c.kind === 'kube-proxy')) continue;
+      if (routes.length === 0) return; // the routes of this host are not known
+      if (cluster.components.some((c) => c.host === host.name && c.kind === 'kube-proxy')) return;
       for (const service of services) {
         // A default route "covers" every address, but its gateway knows nothing of Service IPs.
         const covered = routes.some((r) => {
@@ -48,6 +48,6 @@ export default defineRule({
           ],
         });
       }
-    }
+    });
   },
 });

@@ -8,12 +8,12 @@ export default defineRule({
   description: 'A certificate stops verifying the day its CA expires, whatever its own notAfter says: its real lifetime is shorter than it looks.',
   fix: 'plan',
   tags: ['pki', 'availability'],
-  check(cluster, _context, report) {
-    for (const cert of cluster.certificates) {
+  check(cluster, context, report) {
+    context.each(cluster.certificates, (cert) => {
       const issuers = issuersOf(cluster, cert);
-      if (issuers.length === 0) continue;
+      if (issuers.length === 0) return;
       const latest = issuers.reduce((a, b) => (b.notAfter > a.notAfter ? b : a));
-      if (cert.notAfter <= latest.notAfter) continue;
+      if (cert.notAfter <= latest.notAfter) return;
       report({
         message: `certificate ${certName(cert)} is valid until ${isoDate(cert.notAfter)}, after its CA ${certName(latest)} expires on ${isoDate(latest.notAfter)}`,
         at: cert.at,
@@ -24,6 +24,6 @@ export default defineRule({
           steps: [{ title: `Plan the rotation of the CA "${latest.subject}" before ${isoDate(latest.notAfter)}; until then, re-issue ${cert.hostPath} on ${cert.host} to end before it`, commands: ['# https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'] }],
         },
       });
-    }
+    });
   },
 });

@@ -10,8 +10,9 @@ export default defineRule({
   description: 'A component presenting an expired certificate, or trusting an expired CA, fails every TLS handshake that depends on it.',
   fix: 'fix',
   tags: ['pki', 'security', 'availability'],
-  check(cluster, { now }, report) {
-    for (const cert of cluster.certificates) {
+  check(cluster, context, report) {
+    const { now } = context;
+    context.each(cluster.certificates, (cert) => {
       if (now > cert.notAfter) {
         const days = Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY);
         report({
@@ -28,6 +29,6 @@ export default defineRule({
           fix: { kind: 'reissue', cert, why: 'not yet valid' },
         });
       }
-    }
+    });
   },
 });

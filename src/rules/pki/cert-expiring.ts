@@ -10,11 +10,12 @@ export default defineRule({
   description: 'A certificate that expires soon takes its component down on that day unless it is renewed first.',
   fix: 'fix',
   tags: ['pki', 'availability'],
-  check(cluster, { now, expiryWindowDays }, report) {
+  check(cluster, context, report) {
+    const { now, expiryWindowDays } = context;
     const horizon = now.getTime() + expiryWindowDays * DAY;
-    for (const cert of cluster.certificates) {
+    context.each(cluster.certificates, (cert) => {
       const notAfter = cert.notAfter.getTime();
-      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore) continue;
+      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore) return;
       const days = Math.floor((notAfter - now.getTime()) / DAY);
       report({
         message: `certificate ${certName(cert)} expires on ${isoDate(cert.notAfter)}, in ${days} day${days === 1 ? '' : 's'} (window: ${expiryWindowDays} days)`,
@@ -22,6 +23,6 @@ export default defineRule({
         key: cert.fingerprint,
         fix: { kind: 'reissue', cert, why: `expires on ${isoDate(cert.notAfter)}` },
       });
-    }
+    });
   },
 });

@@ -79,13 +79,13 @@ export default defineRule({
   description: 'A component configured with a certificate and a key that are not a pair cannot complete a TLS handshake, and fails at start.',
   fix: 'plan',
   tags: ['pki', 'availability'],
-  check(cluster, _context, report) {
-    for (const { cert, key } of pairsOf(cluster)) {
-      if (!cert.exists || !key.exists || !cert.mounted || !key.mounted) continue; // pki/missing-file says so
+  check(cluster, context, report) {
+    context.each(pairsOf(cluster), ({ cert, key }) => {
+      if (!cert.exists || !key.exists || !cert.mounted || !key.mounted) return; // pki/missing-file says so
       const leaf = cluster.certificatesAt(cert.host, cert.hostPath)[0];
       const keys = privateKeysAt(cluster, key.host, key.hostPath);
-      if (!leaf || keys.some((k) => !k.publicKey)) continue; // unreadable or encrypted: cannot judge
-      if (keys.some((k) => k.publicKey!.fingerprint === leaf.publicKey.fingerprint)) continue;
+      if (!leaf || keys.some((k) => !k.publicKey)) return; // unreadable or encrypted: cannot judge
+      if (keys.some((k) => k.publicKey!.fingerprint === leaf.publicKey.fingerprint)) return;
       const why = keys.length === 0 ? 'holds no private key' : 'is not the key of that certificate';
       report({
         message: `${describe(key)} ${key.written} ${why}: ${describe(cert)} ${cert.written} is certificate ${certName(leaf)}`,
@@ -100,7 +100,7 @@ export default defineRule({
           }],
         },
       });
-    }
+    }, ({ cert }) => cert.at);
     checkServiceAccountKeys(cluster, report);
   },
 });

@@ -7,16 +7,16 @@ export default defineRule({
   description: 'Any local user or process that can read a private key can impersonate the component it belongs to.',
   fix: 'fix',
   tags: ['pki', 'security', 'CIS-1.1.21', 'CIS-4.1.10'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const reported = new Set<string>();
-    for (const key of cluster.keys) {
-      if (!key.isPrivate || key.mode === undefined || (key.mode & 0o077) === 0) continue;
+    context.each(cluster.keys, (key) => {
+      if (!key.isPrivate || key.mode === undefined || (key.mode & 0o077) === 0) return;
       const fileKey = `${key.host}\u0000${key.hostPath}`;
-      if (reported.has(fileKey)) continue;
+      if (reported.has(fileKey)) return;
       reported.add(fileKey);
       const mode = key.mode.toString(8).padStart(4, '0');
       const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
       report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', key, mode: 0o600 } });
-    }
+    });
   },
 });

@@ -8,10 +8,10 @@ export default defineRule({
   description: 'A component whose certificate, key or CA file is missing, or not mounted into its static pod, does not start.',
   fix: 'plan',
   tags: ['pki', 'availability'],
-  check(cluster, _context, report) {
-    for (const ref of cluster.fileRefs) {
-      if (ref.purpose !== 'cert' && ref.purpose !== 'key' && ref.purpose !== 'ca') continue;
-      if ((ref.exists && ref.mounted) || ref.unseen) continue;
+  check(cluster, context, report) {
+    context.each(cluster.fileRefs, (ref) => {
+      if (ref.purpose !== 'cert' && ref.purpose !== 'key' && ref.purpose !== 'ca') return;
+      if ((ref.exists && ref.mounted) || ref.unseen) return;
       const who = ref.owner ? `${ref.owner.kind} ${flagText(ref)}` : `kubeconfig field ${ref.setting}`;
       const message = ref.mounted
         ? `${who} names ${ref.written}, which does not exist on ${ref.host}`
@@ -20,6 +20,6 @@ export default defineRule({
         ? [{ title: `Restore ${ref.hostPath} on ${ref.host} (from a backup, or re-issue it), or point ${who} at the file that exists`, commands: [`ls -l ${ref.hostPath}   # on ${ref.host}`] }]
         : [{ title: `Mount ${ref.hostPath} into the static pod of ${who} on ${ref.host}: add a hostPath volume and a volumeMount that cover it`, commands: [`# edit ${ref.at.file}: spec.volumes[].hostPath.path and spec.containers[0].volumeMounts[].mountPath`] }];
       report({ message, at: ref.at, key: `${ref.setting}\u0000${ref.written}`, fix: { kind: 'plan', steps } });
-    }
+    });
   },
 });

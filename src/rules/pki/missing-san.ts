@@ -68,7 +68,7 @@ export default defineRule({
   description: 'Clients verify the name they dial against the certificate SANs: a missing one fails the handshake (x509: certificate is valid for …, not …).',
   fix: 'fix',
   tags: ['pki', 'availability'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const check = (component: Component, certFlag: string, needs: Need[], what: string) => {
       const cert = cluster.certificatesOf(component, certFlag)[0];
       const ref = cluster.referenceOf(component, certFlag);
@@ -89,10 +89,10 @@ export default defineRule({
         fix: { kind: 'reissue', cert, addNames: unique.map((m) => m.name), why: `missing ${unique.map((m) => m.name).join(', ')}` },
       });
     };
-    for (const apiserver of cluster.componentsOf('kube-apiserver')) check(apiserver, 'tls-cert-file', apiserverNeeds(cluster, apiserver), 'serving');
-    for (const etcd of cluster.componentsOf('etcd')) {
+    context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => check(apiserver, 'tls-cert-file', apiserverNeeds(cluster, apiserver), 'serving'));
+    context.each(cluster.componentsOf('etcd'), (etcd) => {
       check(etcd, 'cert-file', urlNeeds(etcd, 'advertise-client-urls'), 'server');
       check(etcd, 'peer-cert-file', urlNeeds(etcd, 'initial-advertise-peer-urls'), 'peer');
-    }
+    });
   },
 });

@@ -8,22 +8,21 @@ export default defineRule({
   description: 'When etcd trusts the cluster CA, every client certificate that CA signs (every kubelet, every user) can read and write etcd directly, bypassing RBAC.',
   fix: 'fix',
   tags: ['pki', 'security', 'CIS-2.7'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const apiserverCAs = cluster.componentsOf('kube-apiserver').flatMap((apiserver) => {
       const ref = cluster.referenceOf(apiserver, 'client-ca-file');
       return ref ? cluster.certificatesOf(apiserver, 'client-ca-file').map((cert) => ({ cert, ref })) : [];
     });
     if (apiserverCAs.length === 0) return;
-    for (const etcd of cluster.componentsOf('etcd')) {
+    context.each(cluster.componentsOf('etcd'), (etcd) => {
       const sharing = ['trusted-ca-file', 'peer-trusted-ca-file'].flatMap((flag) => {
         const ref = cluster.referenceOf(etcd, flag);
-        const trusted = cluster.certificatesOf(etcd, flag);
-        const same = apiserverCAs.filter(({ cert }) =>
-          trusted.some((t) => t.publicKey.fingerprint === cert.publicKey.fingerprint && t.subject === cert.subject),
-        );
+        // By a set of key and name: two bundles of thousands of CAs are compared in linear time.
+        const trusted = new Set(cluster.certificatesOf(etcd, flag).map((t) => `${t.publicKey.fingerprint}\u0000${t.subject}`));
+        const same = apiserverCAs.filter(({ cert }) => trusted.has(`${cert.publicKey.fingerprint}\u0000${cert.subject}`));
         return ref && same.length > 0 ? [{ flag, ref, same }] : [];
       });
-      if (sharing.length === 0) continue;
+      if (sharing.length === 0) return;
       const [first, ...others] = sharing;
       const apiserverRefs = new Map(sharing.flatMap(({ same }) => same.map(({ ref }) => [ref, ref])));
       report({
@@ -36,6 +35,6 @@ export default defineRule({
         key: 'etcd-trusts-cluster-ca',
         fix: { kind: 'new-etcd-ca' },
       });
-    }
+    });
   },
 });

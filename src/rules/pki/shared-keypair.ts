@@ -24,24 +24,24 @@ export default defineRule({
   description: 'When two identities share a key pair, stealing one compromises both, and neither can be revoked or rotated alone.',
   fix: 'fix',
   tags: ['pki', 'security'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const byKey = new Map<string, Certificate[]>();
-    for (const cert of cluster.certificates) {
+    context.each(cluster.certificates, (cert) => {
       const list = byKey.get(cert.publicKey.fingerprint) ?? [];
       list.push(cert);
       byKey.set(cert.publicKey.fingerprint, list);
-    }
+    });
     const usesByCert = new Map<Certificate, Array<{ component?: ComponentKind; host: string }>>();
-    for (const use of certificateUses(cluster)) {
-      if (use.role === 'ca') continue;
+    context.each(certificateUses(cluster), (use) => {
+      if (use.role === 'ca') return;
       for (const cert of use.certs) {
         const list = usesByCert.get(cert) ?? [];
         list.push({ component: use.component, host: use.ref.host });
         usesByCert.set(cert, list);
       }
-    }
-    for (const [fingerprint, certs] of byKey) {
-      if (certs.length < 2) continue;
+    });
+    context.each(byKey, ([fingerprint, certs]) => {
+      if (certs.length < 2) return;
       const names = new Set(certs.map((c) => c.subject));
       const uses = certs.flatMap((c) => usesByCert.get(c) ?? []);
       const components = new Set(uses.map((u) => u.component).filter(Boolean));
@@ -50,7 +50,7 @@ export default defineRule({
       if (names.size > 1) reasons.push(`subjects ${[...names].map((n) => `"${n}"`).join(', ')}`);
       if (components.size > 1) reasons.push(`components ${[...components].sort().join(', ')}`);
       if (kubeletHosts.size > 1) reasons.push(`kubelets of ${[...kubeletHosts].sort().join(', ')}`);
-      if (reasons.length === 0) continue; // copies of one certificate for one identity
+      if (reasons.length === 0) return; // copies of one certificate for one identity
       const sorted = [...certs].sort(byLocation);
       const places = new Set(sorted.map((c) => `${c.host}:${c.hostPath}`));
       report({
@@ -61,6 +61,6 @@ export default defineRule({
         // Every user but the first gets a key pair of its own: a user is a component (on each host, for kubelets) or a subject.
         fix: usersOf(sorted, usesByCert).slice(1).flat().map((cert) => ({ kind: 'reissue' as const, cert, newKey: true, why: 'key pair shared with another identity' })),
       });
-    }
+    }, ([, certs]) => certs[0]?.at);
   },
 });

@@ -1,4 +1,4 @@
-import { defineRule, type Report } from '../rule.js';
+import { defineRule, type Report, type RuleContext } from '../rule.js';
 import { certName, chainsTo, flagText, related } from '../lib/pki.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { Component, ComponentKind, FileReference } from '../../model/types.js';
@@ -22,12 +22,12 @@ function sides(cluster: Cluster, kind: ComponentKind, flag: string): Side[] {
  * Reports when the certificate one side presents does not chain to the CA the other
  * side trusts. One finding per presented file, naming every trust anchor it fails.
  */
-function checkPairs(cluster: Cluster, presented: Side[], trusting: Side[], report: (r: Report) => void): void {
-  for (const p of presented) {
+function checkPairs(cluster: Cluster, context: RuleContext, presented: Side[], trusting: Side[], report: (r: Report) => void): void {
+  context.each(presented, (p) => {
     const certs = cluster.certificatesAt(p.ref.host, p.ref.hostPath);
-    if (certs.length === 0) continue;
+    if (certs.length === 0) return;
     const failing = trusting.filter((t) => !chainsTo(certs, cluster.certificatesAt(t.ref.host, t.ref.hostPath)));
-    if (failing.length === 0) continue;
+    if (failing.length === 0) return;
     const trustedCAs = failing.flatMap((f) => cluster.certificatesAt(f.ref.host, f.ref.hostPath));
     report({
       fix: { kind: 'reissue', cert: certs[0], signers: trustedCAs, why: `not signed by the CA its peer trusts` },
@@ -36,7 +36,7 @@ function checkPairs(cluster: Cluster, presented: Side[], trusting: Side[], repor
       related: failing.map((f) => related(f.ref.at, `${f.who}: the CA that does not trust it`)),
       key: `${p.ref.setting}\u0000${failing.map((f) => `${f.ref.host}:${f.ref.setting}`).join(',')}`,
     });
-  }
+  }, (p) => p.ref.at);
 }
 
 export default defineRule({
@@ -46,25 +46,25 @@ export default defineRule({
   description: 'A certificate that its peer cannot verify fails the TLS handshake: the apiserver cannot reach etcd, kubelets cannot join, etcd members cannot talk.',
   fix: 'fix',
   tags: ['pki', 'availability'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     // apiserver → etcd, both ways: its client certificate, and the servers' certificates.
-    checkPairs(cluster, sides(cluster, 'kube-apiserver', 'etcd-certfile'), sides(cluster, 'etcd', 'trusted-ca-file'), report);
-    checkPairs(cluster, sides(cluster, 'etcd', 'cert-file'), sides(cluster, 'kube-apiserver', 'etcd-cafile'), report);
+    checkPairs(cluster, context, sides(cluster, 'kube-apiserver', 'etcd-certfile'), sides(cluster, 'etcd', 'trusted-ca-file'), report);
+    checkPairs(cluster, context, sides(cluster, 'etcd', 'cert-file'), sides(cluster, 'kube-apiserver', 'etcd-cafile'), report);
     // etcd members → each other.
-    checkPairs(cluster, sides(cluster, 'etcd', 'peer-cert-file'), sides(cluster, 'etcd', 'peer-trusted-ca-file'), report);
+    checkPairs(cluster, context, sides(cluster, 'etcd', 'peer-cert-file'), sides(cluster, 'etcd', 'peer-trusted-ca-file'), report);
     // apiserver → kubelets, when the apiserver verifies kubelet serving certificates.
-    checkPairs(cluster, sides(cluster, 'kubelet', 'tls-cert-file'), sides(cluster, 'kube-apiserver', 'kubelet-certificate-authority'), report);
-    checkPairs(cluster, sides(cluster, 'kube-apiserver', 'kubelet-client-certificate'), sides(cluster, 'kubelet', 'client-ca-file'), report);
+    checkPairs(cluster, context, sides(cluster, 'kubelet', 'tls-cert-file'), sides(cluster, 'kube-apiserver', 'kubelet-certificate-authority'), report);
+    checkPairs(cluster, context, sides(cluster, 'kube-apiserver', 'kubelet-client-certificate'), sides(cluster, 'kubelet', 'client-ca-file'), report);
 
     // kubeconfigs: the client certificate against the apiserver's client CA, and the
     // kubeconfig's CA against the apiserver's serving certificate.
     const clientCAs = sides(cluster, 'kube-apiserver', 'client-ca-file');
     const serving = sides(cluster, 'kube-apiserver', 'tls-cert-file');
-    for (const kubeconfig of cluster.kubeconfigs) {
+    context.each(cluster.kubeconfigs, (kubeconfig) => {
       const name = `kubeconfig ${kubeconfig.hostPath} on ${kubeconfig.host}`;
       const refs = kubeconfig.refs.filter((r) => r.exists);
       const clientCerts = refs.filter((r) => r.purpose === 'cert').map((ref) => ({ ref, who: `${name} ${ref.setting}` }));
-      checkPairs(cluster, clientCerts, clientCAs, report);
+      checkPairs(cluster, context, clientCerts, clientCAs, report);
       const cas = refs.filter((r) => r.purpose === 'ca').map((ref) => ({ ref, who: `${name} ${ref.setting}` }));
       for (const ca of cas) {
         const trusted = cluster.certificatesAt(ca.ref.host, ca.ref.hostPath);
@@ -78,6 +78,6 @@ export default defineRule({
           key: `${ca.ref.setting}\u0000serving`,
         });
       }
-    }
+    });
   },
 });

@@ -31,7 +31,7 @@ export default defineRule({
   description: 'TLS peers check key usages: a serving certificate without serverAuth, a client certificate without clientAuth or a CA without CA:TRUE is rejected.',
   fix: 'fix',
   tags: ['pki', 'availability'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const reported = new Set<string>();
     const emit = (cert: Certificate, role: CertRole, why: string, relatedAt?: Parameters<typeof related>[0]) => {
       const missing = lacking(cert, role);
@@ -46,15 +46,15 @@ export default defineRule({
         fix: { kind: 'reissue', cert, usages: role === 'peer' ? ['serverAuth', 'clientAuth'] : role === 'serving' ? ['serverAuth'] : role === 'client' ? ['clientAuth'] : [], why: `lacks ${missing.join(' and ')}` },
       });
     };
-    for (const use of certificateUses(cluster)) {
+    context.each(certificateUses(cluster), (use) => {
       const who = use.ref.owner ? `${use.ref.owner.kind} ${flagText(use.ref)}` : `kubeconfig ${use.ref.setting}`;
       // A CA file is a bundle: every certificate in it is a trust anchor. Otherwise the first certificate is presented.
       const certs = use.role === 'ca' ? use.certs : use.certs.slice(0, 1);
       for (const cert of certs) emit(cert, use.role, who, use.ref.at);
-    }
+    });
     // A certificate that signed another acts as a CA, whether or not a flag names it.
-    for (const cert of cluster.certificates) {
+    context.each(cluster.certificates, (cert) => {
       for (const issuer of issuersOf(cluster, cert)) emit(issuer, 'ca', `it signed ${certName(cert)}`);
-    }
+    });
   },
 });

@@ -10,17 +10,17 @@ export default defineRule({
   fix: 'plan',
   tags: ['rbac', 'security', 'live'],
   cis: ['5.1.6'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const live = cluster.liveKube;
     if (!live?.workloadPods) return;
     const accounts = new Map<string, LiveServiceAccount>((live.serviceAccounts ?? []).map((sa) => [`${sa.namespace}/${sa.name}`, sa]));
-    for (const group of live.workloadPods) {
+    context.each(live.workloadPods, (group) => {
       // Static pods get no token; kube-system's system components need theirs.
-      if (group.mirror || isSystemComponent(group)) continue;
+      if (group.mirror || isSystemComponent(group)) return;
       const account = accounts.get(`${group.namespace}/${group.serviceAccount}`);
       // The pod's setting wins over its service account's; unset on both means mounted.
       const mounted = group.automount ?? account?.automount ?? (live.serviceAccounts ? true : undefined);
-      if (mounted !== true) continue;
+      if (mounted !== true) return;
       const why = group.automount === true ? 'the pod sets automountServiceAccountToken: true' : account?.automount === true ? `service account ${group.serviceAccount} sets automountServiceAccountToken: true` : `neither the pod nor service account ${group.serviceAccount} sets automountServiceAccountToken: false`;
       const target = group.owner ? `${group.owner.kind.toLowerCase()} ${group.owner.name}` : `pod ${group.pod}`;
       report({
@@ -37,6 +37,6 @@ export default defineRule({
           ],
         },
       });
-    }
+    }, (group) => group.at);
   },
 });

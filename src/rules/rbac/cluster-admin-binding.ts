@@ -9,10 +9,10 @@ export default defineRule({
   fix: 'plan',
   tags: ['rbac', 'security', 'live'],
   cis: ['5.1.1'],
-  check(cluster, _context, report) {
-    for (const binding of cluster.liveKube?.rbac.clusterRoleBindings ?? []) {
+  check(cluster, context, report) {
+    context.each(cluster.liveKube?.rbac.clusterRoleBindings ?? [], (binding) => {
       // kube-bench's test: a binding to cluster-admin is compliant only when it is the default binding named cluster-admin.
-      if (binding.roleRef.kind !== 'ClusterRole' || binding.roleRef.name !== 'cluster-admin' || binding.name === 'cluster-admin') continue;
+      if (binding.roleRef.kind !== 'ClusterRole' || binding.roleRef.name !== 'cluster-admin' || binding.name === 'cluster-admin') return;
       const subjects = binding.subjects.map((s) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`);
       report({
         message: `${describeBinding(binding)} gives cluster-admin to ${subjects.length ? subjects.join(', ') : 'no subject'}`,
@@ -28,6 +28,6 @@ export default defineRule({
           ],
         },
       });
-    }
+    }, (binding) => binding.at);
   },
 });

@@ -8,9 +8,9 @@ export default defineRule({
   fix: 'plan',
   tags: ['rbac', 'security', 'live'],
   cis: ['5.1.5'],
-  check(cluster, _context, report) {
-    for (const account of cluster.liveKube?.serviceAccounts ?? []) {
-      if (account.name !== 'default' || account.automount === false) continue;
+  check(cluster, context, report) {
+    context.each(cluster.liveKube?.serviceAccounts ?? [], (account) => {
+      if (account.name !== 'default' || account.automount === false) return;
       const state = account.automount === true ? 'sets automountServiceAccountToken: true' : 'does not set automountServiceAccountToken: false';
       report({
         message: `service account ${account.namespace}/default ${state}: every pod of ${account.namespace} that names no service account gets an API token`,
@@ -26,6 +26,6 @@ export default defineRule({
           ],
         },
       });
-    }
+    }, (account) => account.at);
   },
 });

@@ -21,11 +21,11 @@ export default defineRule({
   fix: 'plan',
   tags: ['rbac', 'security', 'live'],
   cis: ['5.1.3'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const rbac = cluster.liveKube?.rbac;
-    for (const role of [...(rbac?.clusterRoles ?? []), ...(rbac?.roles ?? [])]) {
+    context.each([...(rbac?.clusterRoles ?? []), ...(rbac?.roles ?? [])], (role) => {
       // Aggregated roles carry the rules of the roles they select: those are judged themselves.
-      if (isDefaultRole(role) || role.aggregation) continue;
+      if (isDefaultRole(role) || role.aggregation) return;
       role.rules.forEach((rule, i) => {
         const fields = wildcards(rule);
         if (fields.length === 0) return;
@@ -37,6 +37,6 @@ export default defineRule({
           fix: { kind: 'plan', steps: [{ title: `Replace the wildcards of rule ${i + 1} of ${describeRole(role)} with the ${fields.join(', ')} it needs`, commands: [`kubectl edit ${kubectl}`] }] },
         });
       });
-    }
+    }, (role) => role.at);
   },
 });

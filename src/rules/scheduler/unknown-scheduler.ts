@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { effective } from '../lib/settings.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { Manifest } from '../../model/types.js';
+import { asArray, asRecord, asString } from '../../collectors/yaml-source.js';
 
 const DEFAULT_SCHEDULER = 'default-scheduler';
 
@@ -18,7 +19,7 @@ const POD_SPEC_PATHS: Record<string, string> = {
 };
 
 function at(data: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], data);
+  return dotted.split('.').reduce<unknown>((value, key) => asRecord(value)?.[key], data);
 }
 
 /** The scheduler names the cluster serves: kube-scheduler profiles and --scheduler-name flags. */
@@ -26,9 +27,9 @@ function servedSchedulers(cluster: Cluster): Set<string> {
   const served = new Set<string>();
   const configs = cluster.manifests.filter((m) => m.kind === 'KubeSchedulerConfiguration');
   for (const config of configs) {
-    const profiles = (config.data as { profiles?: Array<{ schedulerName?: string }> }).profiles;
-    if (!profiles || profiles.length === 0) served.add(DEFAULT_SCHEDULER);
-    for (const profile of profiles ?? []) served.add(profile.schedulerName ?? DEFAULT_SCHEDULER);
+    const profiles = asArray(asRecord(config.data)?.profiles);
+    if (profiles.length === 0) served.add(DEFAULT_SCHEDULER);
+    for (const profile of profiles) served.add(asString(asRecord(profile)?.schedulerName) ?? DEFAULT_SCHEDULER);
   }
   for (const scheduler of cluster.componentsOf('kube-scheduler')) {
     const name = effective(scheduler, 'scheduler-name');
@@ -38,9 +39,9 @@ function servedSchedulers(cluster: Cluster): Set<string> {
   // A second scheduler run as a workload: its container runs kube-scheduler with a name.
   for (const manifest of cluster.manifests) {
     const spec = POD_SPEC_PATHS[manifest.kind ?? ''];
-    const containers = spec ? (at(manifest.data, `${spec}.containers`) as Array<{ command?: string[]; args?: string[] }> | undefined) : undefined;
-    for (const container of containers ?? []) {
-      const words = [...(container.command ?? []), ...(container.args ?? [])].map(String);
+    const containers = spec ? asArray(at(manifest.data, `${spec}.containers`)) : [];
+    for (const container of containers) {
+      const words = [...asArray(asRecord(container)?.command), ...asArray(asRecord(container)?.args)].map(String);
       if (!words.some((w) => w.endsWith('kube-scheduler'))) continue;
       const flag = words.find((w) => w.startsWith('--scheduler-name='));
       if (flag) served.add(flag.slice('--scheduler-name='.length));
@@ -64,26 +65,26 @@ export default defineRule({
   description: 'Pods that name a scheduler no one runs stay Pending forever, with no event to say why.',
   fix: 'plan',
   tags: ['scheduling', 'availability'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const served = servedSchedulers(cluster);
-    for (const [name, example] of cluster.liveKube?.schedulerNames ?? []) {
-      if (served.has(name)) continue;
+    context.each(cluster.liveKube?.schedulerNames ?? [], ([name, example]) => {
+      if (served.has(name)) return;
       report({
         message: `pods ask for schedulerName ${name} (${example}, for one), which no scheduler serves (known: ${[...served].sort().join(', ')}): they stay Pending`,
         at: { host: 'kubernetes', root: -1, file: `${cluster.liveKube!.server.replace(/\/$/, '')}/api/v1/pods?schedulerName=${encodeURIComponent(name)}`, line: 1 },
         key: `live:${name}`,
         fix: { kind: 'plan', steps: [{ title: `Deploy the scheduler ${name}, or set the pods' schedulerName to one that runs`, commands: [`kubectl get pods -A -o jsonpath='{range .items[?(@.spec.schedulerName=="${name}")]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'`] }] },
       });
-    }
-    for (const manifest of cluster.manifests) {
+    });
+    context.each(cluster.manifests, (manifest) => {
       const scheduler = schedulerNameOf(manifest);
-      if (!scheduler || served.has(scheduler.name)) continue;
+      if (!scheduler || served.has(scheduler.name)) return;
       report({
         message: `${manifest.kind} ${manifest.name ?? ''} names schedulerName ${scheduler.name}, which no scheduler serves (known: ${[...served].sort().join(', ')}): its pods stay Pending`,
         at: { ...manifest.at, line: scheduler.line ?? manifest.at.line },
         key: `${manifest.kind}/${manifest.name ?? ''}`,
         fix: { kind: 'plan', steps: [{ title: `Deploy the scheduler ${scheduler.name} (or add it as a profile of the KubeSchedulerConfiguration), or set schedulerName of ${manifest.kind} ${manifest.name ?? ''} to one that runs`, commands: [`kubectl get pods -A --field-selector=status.phase=Pending   # pods waiting for ${scheduler.name}`] }] },
       });
-    }
+    });
   },
 });

@@ -10,11 +10,11 @@ export default defineRule({
   description: 'A component given a flag its version no longer has exits at start with "unknown flag": the classic failed upgrade.',
   fix: 'fix',
   tags: ['upgrade'],
-  check(cluster, _context, report) {
-    for (const component of cluster.components) {
+  check(cluster, context, report) {
+    context.each(cluster.components, (component) => {
       const table = REMOVED_FLAGS[component.kind];
       const version = parseVersion(component.version);
-      if (!table || !version) continue; // without a version, removal cannot be judged
+      if (!table || !version) return; // without a version, removal cannot be judged
       for (const s of component.settings) {
         const removed = table[s.name];
         if (s.origin !== 'flag' || !removed || !atLeast(version, removed.removedIn)) continue;
@@ -26,6 +26,6 @@ export default defineRule({
           fix: { kind: 'remove-flag', component, flag: s.name, at: s.at, ...(removed.replacement && removed.replacement !== 'config' ? { renameTo: removed.replacement } : {}) },
         });
       }
-    }
+    });
   },
 });

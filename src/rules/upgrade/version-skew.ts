@@ -35,7 +35,7 @@ export default defineRule({
   description: 'Components outside the supported skew talk to APIs they do not know: upgrades must go apiservers first, then controllers, then kubelets, one minor at a time.',
   fix: 'plan',
   tags: ['upgrade'],
-  check(cluster, _context, report) {
+  check(cluster, context, report) {
     const apiservers = versioned(cluster.componentsOf('kube-apiserver'));
     if (apiservers.length === 0) return;
     const oldest = apiservers.reduce((a, b) => (minorsBetween(b.version, a.version) > 0 ? b : a));
@@ -50,14 +50,14 @@ export default defineRule({
       });
 
     if (minorsBetween(oldest.version, newest.version) > 1) emit(oldest, newest, 'is more than one minor version older than', report);
-    for (const controller of versioned([...cluster.componentsOf('kube-controller-manager'), ...cluster.componentsOf('kube-scheduler')])) {
+    context.each(versioned([...cluster.componentsOf('kube-controller-manager'), ...cluster.componentsOf('kube-scheduler')]), (controller) => {
       if (minorsBetween(oldest.version, controller.version) > 0) emit(controller, oldest, 'is newer than', report);
       else if (minorsBetween(controller.version, newest.version) > 1) emit(controller, newest, 'is more than one minor version older than', report);
-    }
-    for (const node of versioned([...cluster.componentsOf('kubelet'), ...cluster.componentsOf('kube-proxy')])) {
+    });
+    context.each(versioned([...cluster.componentsOf('kubelet'), ...cluster.componentsOf('kube-proxy')]), (node) => {
       const allowed = nodeSkew(oldest.version);
       if (minorsBetween(oldest.version, node.version) > 0) emit(node, oldest, 'is newer than', report);
       else if (minorsBetween(node.version, oldest.version) > allowed) emit(node, oldest, `is more than ${allowed} minor versions older than`, report);
-    }
+    });
   },
 });
