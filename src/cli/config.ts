@@ -31,6 +31,8 @@ export interface KauditConfig {
   expiryWindow?: string;
   ignorePaths: string[];
   ignores: ConfigIgnore[];
+  /** The benchmark to apply (`cis`, `cis-1.12`…); --benchmark wins. */
+  benchmark?: string;
 }
 
 interface RawConfig {
@@ -38,6 +40,7 @@ interface RawConfig {
   expiryWindow?: string | number;
   ignorePaths?: string[];
   ignores?: Array<{ rule: string; path?: string; host?: string; reason: string; expires?: string }>;
+  benchmark?: string;
 }
 
 /** --config, else .kaudit.yaml in the working directory, else in the first scanned folder. */
@@ -122,6 +125,7 @@ export function loadConfig(file: string): KauditConfig {
     ...(data.expiryWindow !== undefined ? { expiryWindow: String(data.expiryWindow) } : {}),
     ignorePaths: data.ignorePaths ?? [],
     ignores,
+    ...(data.benchmark ? { benchmark: data.benchmark } : {}),
   };
 }
 

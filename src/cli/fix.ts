@@ -10,6 +10,8 @@ export interface FixCommandOptions {
   expiryWindowDays?: number;
   rule: string[];
   config?: string;
+  /** --benchmark: fix the benchmark's controls too. */
+  benchmark?: string;
 }
 
 /** A one-line progress bar on stderr, redrawn in place (only on a terminal). */
@@ -32,6 +34,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, toolVe
     disable: [],
     ...(options.expiryWindowDays !== undefined ? { expiryWindowDays: options.expiryWindowDays } : {}),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.benchmark ? { benchmark: options.benchmark } : {}),
   };
   const result = await scan(paths, scanOptions, toolVersion);
   for (const d of result.cluster.diagnostics) process.stderr.write(`kaudit: ${d.level}: ${d.at ? `${d.at.file}: ` : ''}${d.message}\n`);

@@ -2,6 +2,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { Finding, Level } from '../model/finding.js';
 import type { Rule } from '../rules/rule.js';
 import type { SuppressionOutcome } from '../pipeline/suppressions.js';
+import type { ComplianceReport } from '../compliance/types.js';
 
 /** Everything a reporter needs; reporters never recompute findings. */
 export interface ScanResult {
@@ -19,6 +20,8 @@ export interface ScanResult {
   suppressed?: SuppressionOutcome['suppressed'];
   /** Inline suppressions that cover nothing. */
   unusedSuppressions?: SuppressionOutcome['unused'];
+  /** With --benchmark: every control's status on every host where it applies. */
+  compliance?: ComplianceReport;
 }
 
 export function countByLevel(findings: Finding[]): Record<Level, number> {
