@@ -77,7 +77,7 @@ function hostResult(control: Control, subject: Subject, subjects: Subjects): Con
     case 'fail':
       return { ...base, status: statusOfFailure(control), failed: true, reason: verdict.reason, defects: verdict.defects, ...(verdict.source ? { source: verdict.source } : {}) };
     case 'unknown':
-      return { ...base, status: 'UNKNOWN', reason: `${verdict.reason}; would be known from ${verdict.supply}` };
+      return { ...base, status: 'UNKNOWN', reason: `${verdict.reason}; would be known from ${verdict.supply}`, unknown: { cause: verdict.cause ?? verdict.reason, supply: verdict.supply ?? '' } };
     case 'none':
       return { ...base, status: 'N/A', reason: verdict.reason };
   }
@@ -88,8 +88,11 @@ function apiResult(control: Control, cluster: Cluster, ruleExists: (id: string) 
   const base = { control, host: API_HOST, findings: [] as string[], defects: [], failed: false };
   if (control.check.template === 'manual') return manualResult(control, API_HOST);
   const rule = control.check.template === 'api' ? control.check.rule : control.rule;
+  if (!cluster.liveKube) {
+    const unknown = { cause: 'the Kubernetes API was not read', supply: '--kubeconfig FILE (or --in-cluster) with read access to the cluster' };
+    return { ...base, status: 'UNKNOWN', reason: `${unknown.cause}; would be known from ${unknown.supply}`, unknown };
+  }
   if (!ruleExists(rule)) return { ...base, status: 'WARN', reason: `kaudit has no rule ${rule} for this control yet: review it by hand` };
-  if (!cluster.liveKube) return { ...base, status: 'UNKNOWN', reason: 'the Kubernetes API was not read; would be known from --kubeconfig FILE (or --in-cluster) with read access to the cluster' };
   return { ...base, status: 'PASS', reason: `${rule} found nothing through ${cluster.liveKube.server}`, source: { origin: 'api', key: rule } };
 }
 
@@ -145,6 +148,7 @@ export function complianceReport(evaluation: ComplianceEvaluation, findings: Fin
       if (blind) {
         result.status = 'UNKNOWN';
         result.reason = `${blind.what}: ${blind.why}; would be known from ${blind.supply}`;
+        result.unknown = { cause: `${blind.what}: ${blind.why}`, supply: blind.supply };
       }
     }
     totals[result.status]++;

@@ -20,13 +20,15 @@ export interface Verdict {
   reason: string;
   /** For unknown: what would supply the missing data. */
   supply?: string;
+  /** For unknown: the cause, without the file it concerns (controls of one cause are listed together). */
+  cause?: string;
   source?: Evidence;
   defects: Defect[];
 }
 
 const pass = (reason: string, source?: Evidence): Verdict => ({ outcome: 'pass', reason, ...(source ? { source } : {}), defects: [] });
 const none = (reason: string): Verdict => ({ outcome: 'none', reason, defects: [] });
-const unknown = (reason: string, supply: string): Verdict => ({ outcome: 'unknown', reason, supply, defects: [] });
+const unknown = (reason: string, supply: string, cause = reason): Verdict => ({ outcome: 'unknown', reason, supply, cause, defects: [] });
 
 function evidenceOf(resolved: Resolved, name: string): Evidence | undefined {
   if (resolved.written) return { origin: resolved.written.origin, at: resolved.written.at, key: resolved.written.sourceKey ?? `--${resolved.written.name}`, value: shown(resolved.written) };
@@ -145,8 +147,8 @@ function fileCheck(control: Control, subject: Subject, subjects: Subjects, files
     return { outcome: 'fail', reason: `${list}; wants ${wanted}`, source: { ...source, key: failing[0].file.hostPath, value: failing[0].shown, at: failing[0].facts.at }, defects };
   }
   if (unknownFiles.length > 0) {
-    const why = 'mode' in judge ? 'its mode is not known (a copied tree without modes in .kaudit-snapshot.json)' : `its owner is not known: ${noOwnerData(subjects, subject)}`;
-    return unknown(`${unknownFiles[0].hostPath}${unknownFiles.length > 1 ? ` and ${unknownFiles.length - 1} more` : ''}: ${why}`, `kaudit collect on ${subject.host}, or a scan of the node itself (kaudit scan / as root)`);
+    const why = 'mode' in judge ? 'file modes are not known (a copied tree without them in .kaudit-snapshot.json)' : `file owners are not known: ${noOwnerData(subjects, subject)}`;
+    return unknown(`${unknownFiles[0].hostPath}${unknownFiles.length > 1 ? ` and ${unknownFiles.length - 1} more` : ''}: ${why}`, `kaudit collect on ${subject.host}, or a scan of the node itself (kaudit scan / as root)`, why);
   }
   return pass(count === 1 ? `${first.hostPath} has ${'mode' in judge ? 'mode' : 'owner'} ${source.value}` : `${count} files, all with ${wanted}`, source);
 }

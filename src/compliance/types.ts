@@ -38,6 +38,8 @@ export interface ControlResult {
   failed: boolean;
   reason: string;
   source?: Evidence;
+  /** For UNKNOWN: the cause (shared by the controls it leaves open) and what would supply the data. */
+  unknown?: { cause: string; supply: string };
   defects: Defect[];
   /** Fingerprints of the findings that report it (filled once the rules have run). */
   findings: string[];

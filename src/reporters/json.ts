@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { countByLevel, type ScanResult } from './result.js';
+import { complianceJson } from './compliance.js';
 
 function findingJson(f: Finding) {
   return {
@@ -53,6 +54,7 @@ export function formatJson(result: ScanResult): string {
       file: u.at?.file ?? null,
       affects: u.affects ?? [],
     })),
+    ...(result.compliance ? { compliance: complianceJson(result.compliance) } : {}),
     warnings: cluster.diagnostics.map((d) => ({
       level: d.level,
       message: d.message,

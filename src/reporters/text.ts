@@ -1,5 +1,6 @@
 import type { Finding, Level } from '../model/finding.js';
 import { countByLevel, plural, type ScanResult } from './result.js';
+import { complianceText } from './compliance.js';
 
 export interface TextOptions {
   color: boolean;
@@ -58,5 +59,6 @@ export function formatText(result: ScanResult, options: TextOptions): string {
     const { known, gone, file } = result.baseline;
     lines.push(paint(color, 'dim', `${plural(known, 'finding')} left out as in the baseline ${file}; ${gone} of its findings ${gone === 1 ? 'is' : 'are'} gone`));
   }
-  return `${lines.join('\n')}\n`;
+  const view = result.compliance ? `\n${complianceText(result.compliance, (style, text) => paint(color, style, text))}` : '';
+  return `${lines.join('\n')}\n${view}`;
 }
