@@ -80,7 +80,8 @@ function settingCheck(control: Control, subject: Subject, cluster: Cluster, comp
   if (failing.length === 0) return pass(described.join('; '), source);
   const first = failing[0];
   const message = `${component.kind} on ${subject.host}: ${failing.map((f) => describeResolved(component, f.name, f.resolved)).join('; ')}; CIS ${control.id} wants ${wanted}`;
-  const key = `setting:${component.kind}:${names.join('+')}`;
+  // One finding per defect: two controls on one flag (DenyServiceExternalIPs, EventRateLimit) are two defects.
+  const key = `setting:${component.kind}:${names.join('+')}:${test.op}${'value' in test && !Array.isArray(test.value) ? `:${test.value}` : ''}`;
   const fixes = failing.flatMap((f) => fixesFor(control, { host: subject.host, component, ...(f.resolved.written ? { written: f.resolved.written } : {}) }, cluster));
   return { outcome: 'fail', reason: `${described.join('; ')}; wants ${wanted}`, ...(source ? { source } : {}), defects: [{ message, at: placeFor(component, first.resolved), key, fixes }] };
 }
