@@ -9,8 +9,8 @@ import type { Benchmark } from './types.js';
 /** Oldest first; the last one is the newest. */
 export const BENCHMARKS: readonly Benchmark[] = [CIS_1_11, CIS_1_12];
 
-/** What `--benchmark` and `benchmark:` accept: `cis` (the version that fits the cluster) or a benchmark id. */
-export const BENCHMARK_CHOICES = ['cis', ...BENCHMARKS.map((b) => b.id)] as const;
+/** What `--benchmark` and `benchmark:` accept: `cis` (the version that fits the cluster) or a benchmark id, newest first. */
+export const BENCHMARK_CHOICES = ['cis', ...[...BENCHMARKS].reverse().map((b) => b.id)] as const;
 
 export function benchmarkById(id: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.id === id);
