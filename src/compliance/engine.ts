@@ -114,10 +114,6 @@ function emptyTotals(): Totals {
   return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Totals;
 }
 
-function touches(finding: Finding, host: string): boolean {
-  return finding.at.host === host || finding.related.some((r) => r.host === host);
-}
-
 function affects(unknown: Unknown, result: ControlResult): boolean {
   const named = unknown.affects?.some((a) => a === result.control.rule || a === result.control.id) ?? false;
   if (!named) return false;
@@ -129,13 +125,26 @@ function affects(unknown: Unknown, result: ControlResult): boolean {
  * not make a control pass) and the unknowns, and counts.
  */
 export function complianceReport(evaluation: ComplianceEvaluation, findings: Finding[], unknowns: Unknown[]): ComplianceReport {
-  const byId = new Map<string, Finding[]>();
-  for (const finding of findings) for (const id of finding.cis) byId.set(id, [...(byId.get(id) ?? []), finding]);
+  // Findings by control id and by every host they name (section 5: by id alone).
+  const byIdAndHost = new Map<string, Finding[]>();
+  const add = (key: string, finding: Finding) => {
+    const list = byIdAndHost.get(key);
+    if (!list) byIdAndHost.set(key, [finding]);
+    else if (list[list.length - 1] !== finding) list.push(finding);
+  };
+  const cluster = new Set(evaluation.benchmark.controls.filter((c) => c.node === 'policies').map((c) => c.id));
+  for (const finding of findings) {
+    for (const id of finding.cis) {
+      if (cluster.has(id)) add(`${id}\u0000${API_HOST}`, finding);
+      add(`${id}\u0000${finding.at.host}`, finding);
+      for (const r of finding.related) add(`${id}\u0000${r.host}`, finding);
+    }
+  }
   const totals = emptyTotals();
   const byHost = new Map<string, Totals>();
   const bySection = new Map<string, Totals>();
   for (const result of evaluation.results) {
-    const linked = (byId.get(result.control.id) ?? []).filter((f) => result.host === API_HOST || touches(f, result.host));
+    const linked = byIdAndHost.get(`${result.control.id}\u0000${result.host}`) ?? [];
     result.findings = linked.map((f) => f.fingerprint);
     if (linked.length > 0 && !result.failed) {
       result.failed = true;

@@ -14,18 +14,34 @@ import type { Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
 import { defineRule, type Rule, type RuleContext } from '../rules/rule.js';
 import { API_HOST } from './engine.js';
-import type { ComplianceEvaluation } from './types.js';
+import type { ComplianceEvaluation, ControlResult } from './types.js';
 
 function controlsOf(ruleId: string): Control[] {
   return BENCHMARKS.flatMap((b) => b.controls.filter((c) => c.rule === ruleId));
+}
+
+/** The failing results of an evaluation by rule, indexed once for all its rules. */
+const failingByRule = new WeakMap<ComplianceEvaluation, Map<string, ControlResult[]>>();
+function failingOf(evaluation: ComplianceEvaluation, ruleId: string): ControlResult[] {
+  let index = failingByRule.get(evaluation);
+  if (!index) {
+    index = new Map();
+    for (const result of evaluation.results) {
+      if (!result.failed) continue;
+      const list = index.get(result.control.rule);
+      if (list) list.push(result);
+      else index.set(result.control.rule, [result]);
+    }
+    failingByRule.set(evaluation, index);
+  }
+  return index.get(ruleId) ?? [];
 }
 
 /** Reports the failing controls of a rule that no own rule's finding reports yet. */
 const reportFailures: (ruleId: string) => Rule['check'] = (ruleId) => (_cluster, context, report) => {
   const compliance = context.compliance;
   if (!compliance) return;
-  for (const result of compliance.evaluation.results) {
-    if (result.control.rule !== ruleId || !result.failed) continue;
+  for (const result of failingOf(compliance.evaluation, ruleId)) {
     if (compliance.reported.has(`${result.control.id}\u0000${result.host}`)) continue;
     for (const defect of result.defects) report({ message: defect.message, at: defect.at, key: defect.key, fix: defect.fixes, cis: [result.control.id] });
   }
@@ -52,10 +68,11 @@ export const BENCHMARK_RULES: readonly Rule[] = BENCHMARK_RULE_INFO.map((info) =
 /** The controls (id NUL host) that findings of kaudit's own rules report. */
 function reportedBy(findings: Finding[], evaluation: ComplianceEvaluation): Set<string> {
   const hosts = new Set(evaluation.results.map((r) => r.host));
+  const clusterWide = new Set(evaluation.benchmark.controls.filter((c) => c.node === 'policies').map((c) => c.id));
   const reported = new Set<string>();
   for (const finding of findings) {
     for (const id of finding.cis) {
-      reported.add(`${id}\u0000${API_HOST}`);
+      if (clusterWide.has(id)) reported.add(`${id}\u0000${API_HOST}`);
       for (const host of [finding.at.host, ...finding.related.map((r) => r.host)]) if (hosts.has(host)) reported.add(`${id}\u0000${host}`);
     }
   }

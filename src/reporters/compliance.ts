@@ -31,17 +31,20 @@ export function complianceJson(report: ComplianceReport) {
     totals: report.totals,
     sections: [...report.bySection].map(([id, totals]) => ({ id, title: sectionTitle(report, id), totals })),
     hosts: [...report.byHost].map(([name, totals]) => ({ name, totals })),
+    // What each control is, once; the results name it by id (a large cluster has thousands of results).
+    controls: report.benchmark.controls.map((c) => ({ id: c.id, title: c.text, section: sectionOf(c.id), scored: c.scored, automated: c.check.template !== 'manual', template: c.check.template, ruleId: c.rule || null })),
     results: report.results.map((r) => ({
       host: r.host,
       id: r.control.id,
-      title: r.control.text,
-      section: sectionOf(r.control.id),
-      scored: r.control.scored,
       status: r.status,
       reason: r.reason,
-      ruleId: r.control.rule || null,
       source: r.source
-        ? { origin: r.source.origin, host: r.source.at?.host ?? null, file: r.source.at?.file ?? null, line: r.source.at?.line ?? null, key: r.source.key ?? null, value: r.source.value ?? null }
+        ? {
+            origin: r.source.origin,
+            ...(r.source.at ? { file: r.source.at.file, ...(r.source.at.line !== undefined ? { line: r.source.at.line } : {}) } : {}),
+            ...(r.source.key !== undefined ? { key: r.source.key } : {}),
+            ...(r.source.value !== undefined ? { value: r.source.value } : {}),
+          }
         : null,
       findings: r.findings,
     })),

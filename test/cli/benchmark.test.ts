@@ -16,7 +16,8 @@ interface ComplianceJson {
   totals: Record<string, number>;
   hosts: Array<{ name: string; totals: Record<string, number> }>;
   sections: Array<{ id: string; title: string; totals: Record<string, number> }>;
-  results: Array<{ host: string; id: string; status: string; reason: string; ruleId: string | null; scored: boolean; source: { origin: string; file: string | null; line: number | null } | null; findings: string[] }>;
+  controls: Array<{ id: string; title: string; scored: boolean; automated: boolean; template: string; ruleId: string | null }>;
+  results: Array<{ host: string; id: string; status: string; reason: string; source: { origin: string; file?: string; line?: number } | null; findings: string[] }>;
 }
 
 describe('kaudit scan --benchmark', () => {
@@ -38,7 +39,8 @@ describe('kaudit scan --benchmark', () => {
     expect(sum(compliance.totals)).toBe(compliance.results.length);
     expect(compliance.hosts.reduce((n, h) => n + sum(h.totals), 0)).toBe(compliance.results.length);
     const profiling = compliance.results.find((r) => r.host === 'cp-2' && r.id === '1.2.15')!;
-    expect(profiling).toMatchObject({ status: 'FAIL', ruleId: 'apiserver/profiling-enabled', scored: true, source: { origin: 'default' } });
+    expect(profiling).toMatchObject({ status: 'FAIL', source: { origin: 'default', key: '--profiling', value: 'true' } });
+    expect(compliance.controls.find((c) => c.id === '1.2.15')).toEqual({ id: '1.2.15', title: 'Ensure that the --profiling argument is set to false', section: '1.2', scored: true, automated: true, template: 'setting', ruleId: 'apiserver/profiling-enabled' });
     // Every failing control is reported by findings the JSON holds, by fingerprint.
     const fingerprints = new Set(report.findings.map((f) => f.fingerprint));
     for (const r of compliance.results.filter((x) => x.status === 'FAIL')) {
