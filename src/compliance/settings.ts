@@ -21,11 +21,11 @@ export const KUBELET_DEFAULTS: Record<string, { flags: string; config: string }>
   'rotate-certificates': { flags: 'false', config: 'false' },
   'pod-max-pids': { flags: '-1', config: '-1' },
   'seccomp-default': { flags: 'false', config: 'false' },
-  'client-ca-file': { flags: '(none)', config: '(none)' },
-  'tls-cert-file': { flags: '(a self-signed certificate in --cert-dir)', config: '(a self-signed certificate in --cert-dir)' },
-  'tls-private-key-file': { flags: '(its self-signed key in --cert-dir)', config: '(its self-signed key in --cert-dir)' },
-  'tls-cipher-suites': { flags: "(Go's default suites)", config: "(Go's default suites)" },
-  'hostname-override': { flags: '(the host name)', config: '(the host name)' },
+  'client-ca-file': { flags: 'none', config: 'none' },
+  'tls-cert-file': { flags: 'self-signed, in --cert-dir', config: 'self-signed, in --cert-dir' },
+  'tls-private-key-file': { flags: 'self-signed, in --cert-dir', config: 'self-signed, in --cert-dir' },
+  'tls-cipher-suites': { flags: "Go's defaults", config: "Go's defaults" },
+  'hostname-override': { flags: 'the host name', config: 'the host name' },
 };
 
 const KUBELET_FIELD_OF_FLAG = new Map(Object.entries({ ...KUBELET_FIELDS, ...KUBELET_COLLECTION_FIELDS }).map(([field, flag]) => [flag, field]));
@@ -38,7 +38,7 @@ export function kubeletFieldOf(flag: string): string | undefined {
 export interface Resolved {
   /** The setting in force, when one is written somewhere. */
   written?: Setting;
-  /** What the component runs with when nothing is written, and whose default it is. */
+  /** What the component runs with when nothing is written, and which default it is ("KubeletConfiguration default"). */
   fallback?: { value: string; whose: string };
   /** Why the value cannot be known (a source the component reads is not in the scan). */
   unknown?: { why: string; supply: string };
@@ -88,10 +88,10 @@ export function resolveSetting(component: Component, name: string, options: { fl
     const defaults = KUBELET_DEFAULTS[name];
     if (!defaults) return {};
     return kubeletReadsConfig(component)
-      ? { fallback: { value: defaults.config, whose: 'the KubeletConfiguration default' } }
-      : { fallback: { value: defaults.flags, whose: "the kubelet flag's default (no config file)" } };
+      ? { fallback: { value: defaults.config, whose: 'KubeletConfiguration default' } }
+      : { fallback: { value: defaults.flags, whose: 'flag default, no config file' } };
   }
-  return options.default !== undefined ? { fallback: { value: options.default, whose: `the ${component.kind} default` } } : {};
+  return options.default !== undefined ? { fallback: { value: options.default, whose: 'default' } } : {};
 }
 
 /**
@@ -113,7 +113,7 @@ export function resolveGate(component: Component, gate: string, defaultValue: st
   if (found) return { written: found.setting, value: found.value };
   const unread = unreadConfig(component);
   if (unread) return { unknown: unread };
-  return { fallback: { value: defaultValue, whose: 'the feature gate default' } };
+  return { fallback: { value: defaultValue, whose: 'default' } };
 }
 
 /** How a written setting reads in a message: `--profiling=false`, `ETCD_CLIENT_CERT_AUTH=true`, `readOnlyPort: 0 in /var/lib/kubelet/config.yaml`. */

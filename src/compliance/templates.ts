@@ -36,7 +36,7 @@ function evidenceOf(resolved: Resolved, name: string): Evidence | undefined {
   return undefined;
 }
 
-/** How a setting reads in a message: as written, or unset with what the component then runs with. */
+/** How a setting reads in a message: as written, or unset with what the component then runs with: `--profiling is not set (default: true)`. */
 function describeResolved(component: Component, name: string, resolved: Resolved): string {
   if (resolved.written) {
     const text = describeSetting(resolved.written, shown(resolved.written));
@@ -44,7 +44,7 @@ function describeResolved(component: Component, name: string, resolved: Resolved
   }
   const field = component.kind === 'kubelet' ? kubeletFieldOf(name) : undefined;
   const unset = field ? `--${name} (${field}) is not set` : `--${name} is not set`;
-  return resolved.fallback ? `${unset}; ${component.kind} runs with ${resolved.fallback.value}, ${resolved.fallback.whose}` : unset;
+  return resolved.fallback ? `${unset} (${resolved.fallback.whose}: ${resolved.fallback.value})` : unset;
 }
 
 /** Where a finding about a missing setting points: the kubelet's config file when it reads one, else where the flags are. */
@@ -110,8 +110,8 @@ function ownerMatches(owner: string, expected: string): boolean {
 function noOwnerData(subjects: Subjects, subject: Subject): string {
   const host = subject.info;
   if (!host) return `${subject.host} was not scanned as a host root`;
-  if (host.owners === 'snapshot') return 'not recorded in its .kaudit-snapshot.json owners';
-  return 'owners of a copied tree are not known (the copy belongs to whoever made it)';
+  if (host.owners === 'snapshot') return 'not in the owners of .kaudit-snapshot.json';
+  return 'a copied tree belongs to whoever copied it';
 }
 
 function fileCheck(control: Control, subject: Subject, subjects: Subjects, files: FileTarget, judge: { mode: number } | { owner: string; absent?: 'pass' }): Verdict {
@@ -148,8 +148,8 @@ function fileCheck(control: Control, subject: Subject, subjects: Subjects, files
     return { outcome: 'fail', reason: `${list}; wants ${wanted}`, source: { ...source, key: failing[0].file.hostPath, value: failing[0].shown, at: failing[0].facts.at }, defects };
   }
   if (unknownFiles.length > 0) {
-    const why = 'mode' in judge ? 'file modes are not known (a copied tree without them in .kaudit-snapshot.json)' : `file owners are not known: ${noOwnerData(subjects, subject)}`;
-    return unknown(`${unknownFiles[0].hostPath}${unknownFiles.length > 1 ? ` and ${unknownFiles.length - 1} more` : ''}: ${why}`, `kaudit collect on ${subject.host}, or a scan of the node itself (kaudit scan / as root)`, why);
+    const why = 'mode' in judge ? 'file modes are not known (not in the modes of .kaudit-snapshot.json)' : `file owners are not known (${noOwnerData(subjects, subject)})`;
+    return unknown(`${unknownFiles[0].hostPath}${unknownFiles.length > 1 ? ` and ${unknownFiles.length - 1} more` : ''}: ${why}`, `kaudit collect on ${subject.host} (or kaudit scan / there)`, why);
   }
   return pass(count === 1 ? `${first.hostPath} has ${'mode' in judge ? 'mode' : 'owner'} ${source.value}` : `${count} files, all with ${wanted}`, source);
 }

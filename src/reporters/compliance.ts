@@ -68,7 +68,8 @@ function resultLine(r: ControlResult, paint: Paint): string {
  */
 export function complianceText(report: ComplianceReport, paint: Paint): string {
   const lines: string[] = [];
-  lines.push(paint('bold', `${report.benchmark.title} (${report.benchmark.id}): ${terminalSafe(report.why)}`));
+  lines.push(paint('bold', `${report.benchmark.title} (${report.benchmark.id})`));
+  lines.push(paint('dim', `why this one: ${terminalSafe(report.why)}`));
   for (const note of report.notes) lines.push(paint('warning', `note: ${terminalSafe(note)}`));
   lines.push('');
   const byHost = new Map<string, ControlResult[]>();

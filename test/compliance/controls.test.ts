@@ -331,7 +331,7 @@ describe('kubelet settings that cannot be known', () => {
     const result = await scanWith(tree, 'cis-1.12');
     const r = result.compliance!.results.find((x) => x.host === 'w' && x.control.id === '4.2.1')!;
     expect(r.status).toBe('FAIL');
-    expect(r.reason).toContain('kubelet runs with false, the KubeletConfiguration default');
+    expect(r.reason).toBe('--anonymous-auth (authentication.anonymous.enabled) is not set (KubeletConfiguration default: false); wants --anonymous-auth=false');
     const finding = result.findings.find((f) => f.cis.includes('4.2.1'))!;
     expect(finding.ruleId).toBe('auth/anonymous-auth');
     expect(finding.at.file).toBe('w/var/lib/kubelet/config.yaml');
