@@ -6,6 +6,8 @@ import { BENCHMARKS } from '../../src/benchmarks/index.js';
 import { collect } from '../../src/collectors/index.js';
 import { complianceReport, evaluateBenchmark } from '../../src/compliance/engine.js';
 import { chooseBenchmark } from '../../src/compliance/index.js';
+import { Cluster } from '../../src/model/cluster.js';
+import type { Component } from '../../src/model/types.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { staticPod, unit } from '../support/hosts.js';
 import { TreeWriter } from '../support/tree.js';
@@ -125,4 +127,28 @@ describe('the scan pipeline', () => {
     const report = complianceReport(evaluation, [finding], []);
     expect(report.results.find((r) => r.control.id === '2.7')).toMatchObject({ status: 'WARN', failed: true, findings: ['f1'], reason: 'pki/shared-ca: etcd trusts the cluster CA' });
   });
+
+  it('takes a distribution default as an effective value, and says so', () => {
+    const cluster = new Cluster();
+    cluster.hosts.push({ name: 'k3s-1', root: 0, prefix: 'k3s-1', modes: 'filesystem', owners: 'unknown' });
+    const at = { host: 'k3s-1', root: 0, file: 'k3s-1/etc/systemd/system/k3s.service', line: 8 };
+    const apiserver: Component = { kind: 'kube-apiserver', host: 'k3s-1', source: 'systemd', definedAt: at, settings: [{ name: 'profiling', value: 'false', origin: 'distribution-default', at, sourceKey: 'k3s server defaults' }], mounts: [] };
+    cluster.components.push(apiserver);
+    const result = evaluateBenchmark(cluster, BENCHMARKS[1], 'test', [], () => true).results.find((r) => r.control.id === '1.2.15')!;
+    expect(result).toMatchObject({ status: 'PASS', reason: '--profiling=false (distribution default, k3s server defaults)', source: { origin: 'distribution-default' } });
+  });
+
+  it('is UNKNOWN for settings of a kubelet known only through the API, and for files of a control plane seen only through it', () => {
+    const cluster = new Cluster();
+    const nodeAt = { host: 'node-1', root: -1, file: 'https://10.0.0.1:6443/api/v1/nodes/node-1' };
+    const podAt = { host: 'cp-1', root: -1, file: 'https://10.0.0.1:6443/api/v1/namespaces/kube-system/pods/kube-apiserver-cp-1' };
+    cluster.components.push({ kind: 'kubelet', host: 'node-1', source: 'live', definedAt: nodeAt, settings: [], mounts: [], version: '1.33.1' });
+    cluster.components.push({ kind: 'kube-apiserver', host: 'cp-1', source: 'static-pod', definedAt: podAt, flagsAt: podAt, settings: [{ name: 'profiling', value: 'false', origin: 'flag', at: podAt }], mounts: [] });
+    const results = evaluateBenchmark(cluster, BENCHMARKS[1], 'test', [], () => true).results;
+    const status = (id: string, host: string) => results.find((r) => r.control.id === id && r.host === host)!;
+    expect(status('4.2.1', 'node-1')).toMatchObject({ status: 'UNKNOWN', reason: expect.stringContaining('only the version of kubelet on node-1 is known') });
+    expect(status('1.2.15', 'cp-1').status).toBe('PASS');
+    expect(status('1.1.1', 'cp-1')).toMatchObject({ status: 'UNKNOWN', reason: expect.stringContaining('is known only from https://10.0.0.1:6443/') });
+  });
 });
+
