@@ -36,7 +36,6 @@ export const KUBELET_FIELDS: Record<string, string> = {
   eventRecordQPS: 'event-qps',
   podPidsLimit: 'pod-max-pids',
   seccompDefault: 'seccomp-default',
-  protectKernelDefaults: 'protect-kernel-defaults',
 };
 
 /**

@@ -2,7 +2,7 @@
  * The compliance step of the pipeline: which benchmark, its verdicts, the findings it adds
  * to kaudit's own, and the report that joins them.
  */
-import { BENCHMARKS, benchmarkById, benchmarkForVersion, type Selection, type VersionEvidence } from '../benchmarks/index.js';
+import { benchmarkById, benchmarkForVersion, type Selection, type VersionEvidence } from '../benchmarks/index.js';
 import { compareFindings } from '../engine.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
@@ -53,5 +53,3 @@ export function withBenchmarkFindings(cluster: Cluster, selected: readonly Rule[
 export function buildComplianceReport(evaluation: ComplianceEvaluation, findings: Finding[], cluster: Cluster): ComplianceReport {
   return complianceReport(evaluation, findings, cluster.unknowns);
 }
-
-export const BENCHMARK_IDS = BENCHMARKS.map((b) => b.id);
