@@ -9,7 +9,7 @@ function fingerprintOf(ruleId: string, host: string, file: string, key: string):
   return createHash('sha256').update(`${ruleId}\u0000${host}\u0000${file}\u0000${key}`).digest('hex').slice(0, 32);
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.at.host.localeCompare(b.at.host) ||
     a.at.file.localeCompare(b.at.file) ||

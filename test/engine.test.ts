@@ -44,7 +44,8 @@ describe('rule isolation', () => {
   it('every rule of kaudit checks its objects one by one (context.each), so one object cannot hide the others', async () => {
     const fs = await import('node:fs');
     const lazy = RULES.filter((rule) => {
-      const source = fs.readFileSync(`src/rules/${rule.id}.ts`, 'utf8');
+      // The benchmark's rules are made from its data, and report through one checker.
+      const source = fs.readFileSync(rule.benchmarkOnly ? 'src/compliance/rules.ts' : `src/rules/${rule.id}.ts`, 'utf8');
       // A rule made from a template (lib/access.ts, lib/pod-security.ts) checks through the template.
       const templates = [...source.matchAll(/from '\.\.\/lib\/([\w-]+)\.js'/g)].map((m) => fs.readFileSync(`src/rules/lib/${m[1]}.ts`, 'utf8'));
       const checked = [source, ...templates].some((text) => /context\.each\(/.test(text));

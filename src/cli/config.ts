@@ -32,6 +32,8 @@ export interface KauditConfig {
   expiryWindow?: string;
   ignorePaths: string[];
   ignores: ConfigIgnore[];
+  /** The benchmark to apply (`cis`, `cis-1.12`…); --benchmark wins. */
+  benchmark?: string;
 }
 
 interface RawConfig {
@@ -39,6 +41,7 @@ interface RawConfig {
   expiryWindow?: string | number;
   ignorePaths?: string[];
   ignores?: Array<{ rule: string; path?: string; host?: string; reason: string; expires?: string }>;
+  benchmark?: string;
 }
 
 /** Config files found inside a scanned folder: read as the folder's other files, never through a link out of it. */
@@ -156,6 +159,7 @@ export function loadConfig(file: string): KauditConfig {
     ...(data.expiryWindow !== undefined ? { expiryWindow: String(data.expiryWindow) } : {}),
     ignorePaths: data.ignorePaths ?? [],
     ignores,
+    ...(data.benchmark ? { benchmark: data.benchmark } : {}),
   };
 }
 

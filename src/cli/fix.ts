@@ -16,6 +16,8 @@ export interface FixCommandOptions {
   expiryWindowDays?: number;
   rule: string[];
   config?: string;
+  /** --benchmark: fix the benchmark's controls too. */
+  benchmark?: string;
 }
 
 /** A one-line progress bar on stderr, redrawn in place (only on a terminal). */
@@ -38,6 +40,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, toolVe
     disable: [],
     ...(options.expiryWindowDays !== undefined ? { expiryWindowDays: options.expiryWindowDays } : {}),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.benchmark ? { benchmark: options.benchmark } : {}),
   };
   // A run killed in the middle of its write is rolled back first, so the scan sees whole files.
   if (options.write) for (const message of recoverInterruptedWrites(paths, options.backupDir)) process.stderr.write(`kaudit: ${message}\n`);

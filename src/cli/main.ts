@@ -8,6 +8,9 @@ function toolVersion(): string {
   return pkg.version;
 }
 
+/** What --benchmark accepts (src/benchmarks/index.ts BENCHMARK_CHOICES; a test keeps them equal): kept here so --help loads no benchmark. */
+const BENCHMARK_CHOICES = ['cis', 'cis-1.12', 'cis-1.11'];
+
 /** A repeatable option (and comma-separated values); no default, so help shows no "(default: [])". */
 function collectRepeatable(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').filter(Boolean)];
@@ -49,6 +52,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--rule <id>', 'run only this rule (repeatable; pki/* for a category)', collectRepeatable)
     .option('--disable <id>', 'do not run this rule (repeatable; pki/* for a category)', collectRepeatable)
     .option('--sarif-root <dir>', 'SARIF locations relative to this folder (default: the root of the git work tree that holds PATH, else PATH)')
+    .addOption(new Option('--benchmark <name>', 'add the CIS Kubernetes Benchmark controls and a compliance report: cis (the version that fits the cluster), or a version').choices(BENCHMARK_CHOICES))
     .option('--baseline <file>', 'report and fail only on findings this baseline does not hold')
     .option('--baseline-write <file>', "record today's findings as the baseline (and exit 0)")
     .option('--no-inline-ignores', 'report what # kaudit-ignore comments and kaudit.io/ignore annotations suppress')
@@ -75,6 +79,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             now: opts.now ? parseNow(opts.now as string) : new Date(),
             ...(opts.expiryWindow ? { expiryWindowDays: parseWindow(opts.expiryWindow as string) } : {}),
             ...(opts.config ? { config: opts.config as string } : {}),
+            ...(opts.benchmark ? { benchmark: opts.benchmark as string } : {}),
             rule: list(opts.rule),
             disable: list(opts.disable),
             etcdEndpoints: list(opts.etcdEndpoints),
@@ -107,6 +112,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--expiry-window <duration>', 'certificates expiring within this time are renewed (default 30d)')
     .option('--config <file>', 'the config file (default: .kaudit.yaml in the working directory, else in the first PATH)')
     .addOption(new Option('--format <format>', 'the plan as text (a summary, diffs, decoded certificates, steps) or as JSON for scripts').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--benchmark <name>', 'also fix the CIS Kubernetes Benchmark controls: cis (the version that fits the cluster), or a version').choices(BENCHMARK_CHOICES))
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const { parseNow, parseWindow } = await import('./options.js');
       const { runFix } = await import('./fix.js');
@@ -120,6 +126,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             now: opts.now ? parseNow(opts.now as string) : new Date(),
             ...(opts.expiryWindow ? { expiryWindowDays: parseWindow(opts.expiryWindow as string) } : {}),
             ...(opts.config ? { config: opts.config as string } : {}),
+            ...(opts.benchmark ? { benchmark: opts.benchmark as string } : {}),
             rule: list(opts.rule),
           },
           version,

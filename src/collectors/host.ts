@@ -1,7 +1,7 @@
 import type fs from 'node:fs';
 import path from 'node:path/posix';
 import { identifyCommand, parseFlags } from './args.js';
-import { applyConfigFile } from './config-files.js';
+import { applyConfigFile, recordSettingPaths } from './config-files.js';
 import { HostContext } from './context.js';
 import { parseEnvFile } from './envfile.js';
 import { walk } from './hostfs.js';
@@ -190,6 +190,7 @@ class HostCollector {
 
     for (const component of components) {
       applyConfigFile(ctx, component);
+      recordSettingPaths(ctx, component);
       const recorded = ctx.snapshot?.versions[component.kind];
       if (!component.version && recorded) {
         component.version = recorded;

@@ -24,6 +24,8 @@ export const FILE_SETTINGS: Record<ComponentKind, Record<string, FilePurpose>> =
     'experimental-encryption-provider-config': 'config',
     'authentication-config': 'config',
     'authorization-config': 'config',
+    'audit-policy-file': 'config',
+    'admission-control-config-file': 'config',
   },
   'kube-controller-manager': {
     'cluster-signing-cert-file': 'cert',

@@ -12,8 +12,12 @@ export interface EnvVar {
   at: SourceLocation;
 }
 
+/** [Service] directives kept on the component: systemd's own sandboxing of the process (CIS 4.2.15 for v1.11). */
+const KEPT_DIRECTIVES = new Set(['IPAddressDeny', 'IPAddressAllow']);
+
 export interface UnitState {
   execStart?: Word[];
+  directives: Setting[];
   environment: Map<string, EnvVar>;
   environmentFiles: Array<{ path: string; optional: boolean; at: SourceLocation }>;
 }
@@ -98,6 +102,8 @@ function applyUnitFile(ctx: HostContext, hostPath: string, text: string, state: 
       state.execStart = words;
     } else if (d.key === 'Environment') {
       for (const [name, v] of parseEnvironmentAssignments(value)) state.environment.set(name, { value: v, at: ctx.at(hostPath, d.pieces[0].line) });
+    } else if (KEPT_DIRECTIVES.has(d.key)) {
+      state.directives.push({ name: d.key, value, origin: 'config-file', at: ctx.at(hostPath, d.pieces[0].line), sourceKey: d.key });
     } else if (d.key === 'EnvironmentFile') {
       const optional = value.startsWith('-');
       state.environmentFiles.push({ path: value.replace(/^-/, ''), optional, at: ctx.at(hostPath, d.pieces[0].line) });
@@ -135,7 +141,7 @@ export function unitFiles(ctx: HostContext, unitName: string): string[] {
 export function componentFromUnit(ctx: HostContext, unitName: string): Component | undefined {
   const files = unitFiles(ctx, unitName);
   if (files.length === 0) return undefined;
-  const state: UnitState = { environment: new Map(), environmentFiles: [] };
+  const state: UnitState = { environment: new Map(), environmentFiles: [], directives: [] };
   for (const file of files) {
     const text = ctx.readText(file);
     if (text !== undefined) applyUnitFile(ctx, file, text, state);
@@ -155,6 +161,7 @@ export function componentFromUnit(ctx: HostContext, unitName: string): Component
     binary: command.binary,
     settings,
     mounts: [],
+    ...(state.directives.length > 0 ? { serviceDirectives: state.directives } : {}),
   };
 }
 

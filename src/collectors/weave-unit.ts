@@ -26,7 +26,7 @@ function launchWords(words: Word[]): Word[] | undefined {
 /** Reads a unit (with its drop-ins) into a WeaveNet when it launches the weave router. */
 export function weaveFromUnit(ctx: HostContext, unitName: string): WeaveNet | undefined {
   const files = unitFiles(ctx, unitName);
-  const state: UnitState = { environment: new Map(), environmentFiles: [] };
+  const state: UnitState = { environment: new Map(), environmentFiles: [], directives: [] };
   const commands: Word[][] = [];
   for (const file of files) {
     const text = ctx.readText(file);

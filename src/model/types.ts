@@ -80,6 +80,25 @@ export interface Component {
    * missing settings are unknown, and no default stands for them.
    */
   settingsKnown?: boolean;
+  /**
+   * The config files its flags name and whether they were read (kubelet --config and
+   * --config-dir drop-ins, kube-proxy --config, etcd --config-file): a setting that is
+   * not on the command line is unknown, not a default, when one of them was not read.
+   */
+  configSources?: ConfigSource[];
+  /** systemd units only: [Service] directives that restrict the process (IPAddressDeny=…), in file order (systemd adds up their lists; an empty one resets). */
+  serviceDirectives?: Setting[];
+}
+
+/** A config file a component reads, as the collector found it. */
+export interface ConfigSource {
+  /** The flag that names it (`config`, `config-dir`, `config-file`). */
+  setting: string;
+  hostPath: string;
+  /** Where the flag is written. */
+  at: SourceLocation;
+  /** read: its settings are in `settings`; missing: not in the scanned files; invalid: not the expected kind, or not YAML. */
+  state: 'read' | 'missing' | 'invalid';
 }
 
 export type KeyAlgorithm = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';

@@ -14,6 +14,8 @@ import { UsageError } from '../cli/errors.js';
 import { findConfig, globToRegExp, loadConfig, type KauditConfig } from '../cli/config.js';
 import { parseWindow } from '../cli/options.js';
 import { applySuppressions } from './suppressions.js';
+import { buildComplianceReport, evaluateCompliance, withBenchmarkFindings } from '../compliance/index.js';
+import { ruleById } from '../rules/index.js';
 
 export interface LiveOptions {
   kubeconfig?: string;
@@ -40,6 +42,8 @@ export interface ScanOptions extends LiveOptions {
   inlineIgnores?: boolean;
   /** --config; without it .kaudit.yaml is looked for in the working directory, then the first PATH. */
   config?: string;
+  /** --benchmark: `cis` (the version that fits the cluster) or a benchmark id; else the config file's. */
+  benchmark?: string;
 }
 
 const DEFAULT_EXPIRY_WINDOW_DAYS = 30;
@@ -54,14 +58,14 @@ function overrideLevels(findings: Finding[], config: KauditConfig): void {
   }
 }
 
-/** The rules to run: all, or those --rule names, less those --disable names. */
-export function selectRules(only: string[], disabled: string[]): Rule[] {
+/** The rules to run: all (the benchmark's only with one), or those --rule names, less those --disable names. */
+export function selectRules(only: string[], disabled: string[], withBenchmark = false): Rule[] {
   const resolve = (pattern: string) => {
     const matched = rulesMatching(pattern);
     if (matched.length === 0) throw new UsageError(`unknown rule "${pattern}" (see kaudit rules)`);
     return matched;
   };
-  const selected = only.length > 0 ? new Set(only.flatMap(resolve)) : new Set(RULES);
+  const selected = only.length > 0 ? new Set(only.flatMap(resolve)) : new Set(RULES.filter((rule) => withBenchmark || !rule.benchmarkOnly));
   for (const pattern of disabled) for (const rule of resolve(pattern)) selected.delete(rule);
   return RULES.filter((rule) => selected.has(rule));
 }
@@ -98,16 +102,23 @@ export function hasLiveSources(options: LiveOptions): boolean {
 export async function scan(paths: string[], options: ScanOptions, toolVersion: string): Promise<ScanResult> {
   const configFile = findConfig(options.config, paths);
   const config = configFile ? loadConfig(configFile) : undefined;
-  const rules = selectRules(options.rule, [...options.disable, ...(config?.disabled ?? [])]);
+  const asked = options.benchmark ?? config?.benchmark;
+  const rules = selectRules(options.rule, [...options.disable, ...(config?.disabled ?? [])], asked !== undefined);
+  // A benchmark rule named by --rule needs the benchmark's verdicts: the one that fits the cluster.
+  const benchmark = asked ?? (rules.some((rule) => rule.benchmarkOnly) ? 'cis' : undefined);
   if (paths.length === 0 && !options.hostRoots?.length && !hasLiveSources(options)) {
     throw new UsageError('nothing to scan: give a PATH, --host-root, --kubeconfig (or --in-cluster) or --etcd-endpoints');
   }
   const cluster = collect(paths, options.hostRoots ?? []);
   await collectLive(cluster, options);
   const expiryWindowDays = options.expiryWindowDays ?? (config?.expiryWindow ? parseWindow(config.expiryWindow) : DEFAULT_EXPIRY_WINDOW_DAYS);
-  const findings = runRules(cluster, rules, { now: options.now, expiryWindowDays });
+  const context = { now: options.now, expiryWindowDays };
+  let findings = runRules(cluster, rules.filter((rule) => !rule.benchmarkOnly), context);
+  const evaluation = benchmark ? evaluateCompliance(cluster, benchmark, (id) => ruleById(id) !== undefined) : undefined;
+  if (evaluation) findings = withBenchmarkFindings(cluster, rules, findings, evaluation, context);
   const { findings: kept, suppressed, unused } = waiveFindings(cluster, findings, rules, config, options);
-  return { cluster, findings: kept, suppressed, unusedSuppressions: unused, rules, now: options.now, expiryWindowDays, toolVersion };
+  const compliance = evaluation ? buildComplianceReport(evaluation, [...kept, ...suppressed.map((s) => s.finding)], cluster) : undefined;
+  return { cluster, findings: kept, suppressed, unusedSuppressions: unused, rules, now: options.now, expiryWindowDays, toolVersion, ...(compliance ? { compliance } : {}) };
 }
 
 /** What the config file and inline suppressions make of the rules' findings. */

@@ -2,6 +2,7 @@ import type { Finding, Level } from '../model/finding.js';
 import type { Certificate } from '../model/types.js';
 import { isSelfSigned, issuersOf } from '../rules/lib/pki.js';
 import { countByLevel, plural, type ScanResult } from './result.js';
+import { COMPLIANCE_STYLE, complianceHtml } from './compliance.js';
 
 const DAY = 86_400_000;
 /** The expiry window when the result does not say (as --expiry-window's default). */
@@ -163,12 +164,13 @@ export function formatHtml(result: ScanResult): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kaudit report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>${STYLE}</style></head><body>
+<style>${STYLE}${result.compliance ? COMPLIANCE_STYLE : ''}</style></head><body>
 <h1>kaudit report</h1>
 <p>${escape(cluster.roots.map((r) => r.given).join(', '))} · judged at ${result.now.toISOString().slice(0, 10)} · kaudit ${escape(result.toolVersion)}</p>
 <section id="summary"><h2>Summary</h2><div class="summary">${summary}</div></section>
 <section id="by-rule"><h2>Findings by rule</h2>${byRule(result)}</section>
 <section id="by-host"><h2>Findings by host</h2>${result.findings.length ? byHost(result) : '<p>No problems.</p>'}</section>
+${result.compliance ? complianceHtml(result.compliance) : ''}
 <section id="pki"><h2>PKI</h2><p>Each CA with the certificates it signed; a certificate found in several places is one box (hover for its files).</p>${pkiPicture(result, views)}</section>
 <section id="expiry"><h2>Certificate expiry</h2>${expiryTimeline(result, views)}</section>
 </body></html>

@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import { countByLevel, type ScanResult } from './result.js';
 import { shown } from '../model/secrets.js';
+import { complianceJson } from './compliance.js';
 
 function findingJson(f: Finding) {
   return {
@@ -54,6 +55,7 @@ export function formatJson(result: ScanResult): string {
       file: u.at?.file ?? null,
       affects: u.affects ?? [],
     })),
+    ...(result.compliance ? { compliance: complianceJson(result.compliance) } : {}),
     warnings: cluster.diagnostics.map((d) => ({
       level: d.level,
       message: d.message,

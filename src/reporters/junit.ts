@@ -1,4 +1,5 @@
 import type { ScanResult } from './result.js';
+import { complianceJunit } from './compliance.js';
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
@@ -19,7 +20,9 @@ export function formatJunit(result: ScanResult): string {
       : [`    <testcase classname="${escape(rule.id)}" name="${escape(rule.title)}"/>`];
     return `  <testsuite name="${escape(rule.id)}" tests="${Math.max(findings.length, 1)}" failures="${findings.length}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  const failures = result.findings.length;
-  const tests = result.rules.reduce((n, rule) => n + Math.max(result.findings.filter((f) => f.ruleId === rule.id).length, 1), 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kaudit" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+  // With --benchmark: a test case per control and host, after the rules' suites.
+  const compliance = result.compliance ? complianceJunit(result.compliance) : { suites: [], tests: 0, failures: 0 };
+  const failures = result.findings.length + compliance.failures;
+  const tests = result.rules.reduce((n, rule) => n + Math.max(result.findings.filter((f) => f.ruleId === rule.id).length, 1), 0) + compliance.tests;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kaudit" tests="${tests}" failures="${failures}" errors="0">\n${[...suites, ...compliance.suites].join('\n')}\n</testsuites>\n`;
 }

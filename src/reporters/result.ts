@@ -2,6 +2,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { Finding, Level } from '../model/finding.js';
 import type { Rule } from '../rules/rule.js';
 import type { SuppressionOutcome } from '../pipeline/suppressions.js';
+import type { ComplianceReport } from '../compliance/types.js';
 
 /** Everything a reporter needs; reporters never recompute findings. */
 export interface ScanResult {
@@ -21,6 +22,8 @@ export interface ScanResult {
   unusedSuppressions?: SuppressionOutcome['unused'];
   /** SARIF: what each scanned root's URIs are relative to (by default, the root itself). */
   artifactBases?: ArtifactBase[];
+  /** With --benchmark: every control's status on every host where it applies. */
+  compliance?: ComplianceReport;
 }
 
 /** The folder a scanned root's SARIF URIs are relative to, and the root's path from there. */

@@ -91,6 +91,8 @@ export function formatSarif(result: ScanResult): string {
           },
         },
         automationDetails: { id: 'kaudit/scan/' },
+        // With --benchmark: which benchmark, why, and its totals (failing controls are the results).
+        ...(result.compliance ? { properties: { compliance: { benchmark: result.compliance.benchmark.id, version: result.compliance.benchmark.version, why: result.compliance.why, totals: result.compliance.totals } } } : {}),
         originalUriBaseIds,
         invocations: [
           {

@@ -3,6 +3,7 @@ import { LEVEL_ORDER, type Finding, type Level } from '../model/finding.js';
 import { countByLevel, plural, type ScanResult } from './result.js';
 import { oneLine } from './terminal.js';
 import { hanging, wrapWords } from './wrap.js';
+import { complianceText } from './compliance.js';
 
 export interface TextOptions {
   color: boolean;
@@ -136,5 +137,6 @@ export function formatText(result: ScanResult, options: TextOptions): string {
   const hidden = hiddenLine(result, minLevel);
   if (hidden) lines.push(...note(hidden, width, paint, 'dim'));
   lines.push(...trailerLines(result, minLevel, width, paint));
-  return `${lines.join('\n')}\n`;
+  const view = result.compliance ? `\n${complianceText(result.compliance, paint)}` : '';
+  return `${lines.join('\n')}\n${view}`;
 }

@@ -2,6 +2,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { Level } from '../model/finding.js';
 import type { SourceLocation } from '../model/types.js';
 import type { FixIntent } from '../fixers/types.js';
+import type { ComplianceEvaluation } from '../compliance/types.js';
 
 export interface RuleContext {
   /** The clock for validity checks (`--now`). */
@@ -14,6 +15,11 @@ export interface RuleContext {
    * are still checked. `where` locates an object that has no `at` or `definedAt`.
    */
   each<T>(items: Iterable<T>, check: (item: T) => void, where?: (item: T) => SourceLocation | undefined): void;
+  /**
+   * With --benchmark: the benchmark's verdicts, and the controls that findings of kaudit's
+   * own rules already report (`id` NUL `host`), which the benchmark does not report again.
+   */
+  compliance?: { evaluation: ComplianceEvaluation; reported: Set<string> };
 }
 
 /** What a caller of the rules gives them; the engine adds the rest of the context. */
@@ -47,6 +53,8 @@ export interface Rule {
   tags: string[];
   /** The CIS Kubernetes Benchmark (v1.12) controls every finding of this rule fails. */
   cis?: string[];
+  /** Judged only when a benchmark is asked for (`--benchmark`): a CIS control no other rule judges. */
+  benchmarkOnly?: boolean;
   check(cluster: Cluster, context: RuleContext, report: (finding: Report) => void): void;
 }
 

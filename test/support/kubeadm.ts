@@ -4,6 +4,8 @@
  * its env file, kubelet-client-current.pem as a link to the rotated combined file.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { generateKeyPair, privateKeyPem, publicKeyPem, type KeyPair } from '../../src/pki/issue.js';
 import type { Issued, PkiFactory } from './pki.js';
 import type { TreeWriter } from './tree.js';
@@ -22,7 +24,12 @@ export interface KubeadmSpec {
   podCidr: string;
   /** The load-balanced control-plane endpoint (host:port). */
   endpoint: string;
-  /** Hardened as a careful operator would: no anonymous auth, Secrets encrypted, a random etcd token. */
+  /**
+   * Hardened as a careful operator would: no anonymous auth, Secrets encrypted, a random etcd
+   * token — and every automated control of CIS v1.11 and v1.12 met: audit logging with a
+   * policy, admission plugins, profiling off, strong ciphers, kubelet settings stated, files
+   * 600 and owned by root (etcd's data by etcd), recorded in each host's snapshot.
+   */
   hardened?: boolean;
 }
 
@@ -139,15 +146,68 @@ resources:
 `;
 }
 
+/** The strong TLS suites of CIS v1.12 (also allowed by v1.11): for the apiserver (1.2.29) and the kubelet (4.2.12). */
+const APISERVER_CIPHERS = 'TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384';
+const KUBELET_CIPHERS = ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'];
+
+export const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages:
+  - RequestReceived
+rules:
+  - level: Metadata
+    resources:
+      - group: ""
+        resources: ["secrets", "configmaps"]
+      - group: authentication.k8s.io
+        resources: ["tokenreviews"]
+  - level: RequestResponse
+    resources:
+      - group: ""
+        resources: ["pods/exec", "pods/portforward", "pods/proxy", "pods/attach"]
+  - level: Metadata
+`;
+
+export const ADMISSION_CONFIG = `apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: EventRateLimit
+    path: /etc/kubernetes/admission/event-rate-limit.yaml
+`;
+
+export const EVENT_RATE_LIMIT = `apiVersion: eventratelimit.admission.k8s.io/v1alpha1
+kind: Configuration
+limits:
+  - type: Server
+    qps: 50
+    burst: 100
+`;
+
+/** The apiserver flags of a hardened cluster, beyond kubeadm's (CIS 1.2.x, 3.2.1). */
+const APISERVER_HARDENING = [
+  '--anonymous-auth=false',
+  '--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml',
+  '--profiling=false',
+  '--audit-log-path=/var/log/kubernetes/audit/audit.log',
+  '--audit-log-maxage=30',
+  '--audit-log-maxbackup=10',
+  '--audit-log-maxsize=100',
+  '--audit-policy-file=/etc/kubernetes/audit/policy.yaml',
+  '--admission-control-config-file=/etc/kubernetes/admission/admission-config.yaml',
+  '--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt',
+  `--tls-cipher-suites=${APISERVER_CIPHERS}`,
+  '--service-account-extend-token-expiration=false',
+];
+
 export function apiserverManifest(spec: KubeadmSpec, node: Node, extraFlags: string[] = []): string {
-  const hardening = spec.hardened ? ['--anonymous-auth=false', '--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml'] : [];
+  const hardening = spec.hardened ? APISERVER_HARDENING : [];
   const flags = [
     ...hardening,
     `--advertise-address=${node.ip}`,
     '--allow-privileged=true',
     '--authorization-mode=Node,RBAC',
     '--client-ca-file=/etc/kubernetes/pki/ca.crt',
-    '--enable-admission-plugins=NodeRestriction',
+    `--enable-admission-plugins=${spec.hardened ? 'NodeRestriction,DenyServiceExternalIPs,EventRateLimit,AlwaysPullImages' : 'NodeRestriction'}`,
     '--enable-bootstrap-token-auth=true',
     '--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt',
     '--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt',
@@ -176,7 +236,14 @@ export function apiserverManifest(spec: KubeadmSpec, node: Node, extraFlags: str
     { name: 'ca-certs', path: '/etc/ssl/certs', type: 'DirectoryOrCreate' },
     { name: 'etc-ca-certificates', path: '/etc/ca-certificates', type: 'DirectoryOrCreate' },
     { name: 'k8s-certs', path: '/etc/kubernetes/pki', type: 'DirectoryOrCreate' },
-    ...(spec.hardened ? [{ name: 'k8s-enc', path: '/etc/kubernetes/enc', type: 'DirectoryOrCreate' }] : []),
+    ...(spec.hardened
+      ? [
+          { name: 'k8s-enc', path: '/etc/kubernetes/enc', type: 'DirectoryOrCreate' },
+          { name: 'audit-policy', path: '/etc/kubernetes/audit', type: 'DirectoryOrCreate' },
+          { name: 'audit-log', path: '/var/log/kubernetes/audit', type: 'DirectoryOrCreate', readOnly: false },
+          { name: 'admission', path: '/etc/kubernetes/admission', type: 'DirectoryOrCreate' },
+        ]
+      : []),
   ]);
   return staticPod('kube-apiserver', `registry.k8s.io/kube-apiserver:v${spec.version}`, flags, vols, node.ip, 6443, 'HTTPS', '/livez');
 }
@@ -200,6 +267,7 @@ export function controllerManagerManifest(spec: KubeadmSpec): string {
     '--service-account-private-key-file=/etc/kubernetes/pki/sa.key',
     `--service-cluster-ip-range=${spec.serviceCidr}`,
     '--use-service-account-credentials=true',
+    ...(spec.hardened ? ['--profiling=false', '--terminated-pod-gc-threshold=10'] : []),
   ];
   const vols = volumes([
     { name: 'ca-certs', path: '/etc/ssl/certs', type: 'DirectoryOrCreate' },
@@ -216,6 +284,7 @@ export function schedulerManifest(spec: KubeadmSpec): string {
     '--bind-address=127.0.0.1',
     '--kubeconfig=/etc/kubernetes/scheduler.conf',
     '--leader-elect=true',
+    ...(spec.hardened ? ['--profiling=false'] : []),
   ];
   const vols = volumes([{ name: 'kubeconfig', path: '/etc/kubernetes/scheduler.conf', type: 'FileOrCreate' }]);
   return staticPod('kube-scheduler', `registry.k8s.io/kube-scheduler:v${spec.version}`, flags, vols, '127.0.0.1', 10259, 'HTTPS', '/healthz');
@@ -309,6 +378,25 @@ RestartSec=10
 WantedBy=multi-user.target
 `;
 
+/** What a hardened kubelet states in its config file (CIS 4.2.4–4.2.14). */
+export const KUBELET_HARDENING = `eventRecordQPS: 50
+makeIPTablesUtilChains: true
+podPidsLimit: 4096
+readOnlyPort: 0
+seccompDefault: true
+streamingConnectionIdleTimeout: 5m0s
+tlsCertFile: /var/lib/kubelet/pki/kubelet.crt
+tlsCipherSuites:
+${KUBELET_CIPHERS.map((c) => `- ${c}`).join('\n')}
+tlsPrivateKeyFile: /var/lib/kubelet/pki/kubelet.key
+`;
+
+/** systemd keeps every address but the cluster's own from the kubelet (CIS v1.11 4.2.15). */
+export const KUBELET_IP_DROP_IN = `[Service]
+IPAddressDeny=any
+IPAddressAllow=localhost link-local 10.0.0.0/8
+`;
+
 export function kubeletConfig(extra = ''): string {
   return `apiVersion: kubelet.config.k8s.io/v1beta1
 authentication:
@@ -346,11 +434,17 @@ export async function writeKubeletClient(tree: TreeWriter, pki: PkiFactory, cas:
 
 async function writeNodeBase(tree: TreeWriter, pki: PkiFactory, spec: KubeadmSpec, cas: ClusterCAs, node: Node): Promise<void> {
   const host = node.name;
+  // kubeadm writes its unit files 0644; a hardened node has them 0600 (CIS 4.1.1, 4.1.9).
+  const configMode = spec.hardened ? KEY_MODE : undefined;
   tree.write(host, '/etc/kubernetes/pki/ca.crt', cas.ca.certPem, CERT_MODE);
-  tree.write(host, '/usr/lib/systemd/system/kubelet.service', KUBELET_UNIT);
-  tree.write(host, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', KUBEADM_DROP_IN);
+  tree.write(host, '/usr/lib/systemd/system/kubelet.service', KUBELET_UNIT, configMode);
+  tree.write(host, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', KUBEADM_DROP_IN, configMode);
   tree.write(host, '/var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n');
-  tree.write(host, '/var/lib/kubelet/config.yaml', kubeletConfig());
+  tree.write(host, '/var/lib/kubelet/config.yaml', kubeletConfig(spec.hardened ? KUBELET_HARDENING : ''), configMode);
+  if (spec.hardened) {
+    tree.write(host, '/usr/lib/systemd/system/kubelet.service.d/20-hardening.conf', KUBELET_IP_DROP_IN, configMode);
+    await writePair(tree, host, '/var/lib/kubelet/pki/kubelet', await pki.leaf(cas.ca, host, { dnsNames: [host], ipAddresses: [node.ip], usages: ['serverAuth'] }));
+  }
   tree.write(host, '/etc/kubernetes/kubelet.conf', kubeconfig(spec.endpoint, cas.ca, 'default-auth', undefined, '/var/lib/kubelet/pki/kubelet-client-current.pem'), KEY_MODE);
   await writeKubeletClient(tree, pki, cas, node);
 }
@@ -397,7 +491,15 @@ export async function writeControlPlane(tree: TreeWriter, pki: PkiFactory, spec:
   const members = spec.controlPlanes.slice(0, index + 1);
   tree.write(host, '/etc/kubernetes/manifests/etcd.yaml', etcdManifest(spec, node, members, index === 0 ? 'new' : 'existing'), KEY_MODE);
   tree.write(host, '/etc/kubernetes/manifests/kube-apiserver.yaml', apiserverManifest(spec, node), KEY_MODE);
-  if (spec.hardened) tree.write(host, '/etc/kubernetes/enc/encryption-config.yaml', encryptionConfig(cas.encryptionKey), KEY_MODE);
+  if (spec.hardened) {
+    tree.write(host, '/etc/kubernetes/enc/encryption-config.yaml', encryptionConfig(cas.encryptionKey), KEY_MODE);
+    tree.write(host, '/etc/kubernetes/audit/policy.yaml', AUDIT_POLICY, KEY_MODE);
+    tree.write(host, '/etc/kubernetes/admission/admission-config.yaml', ADMISSION_CONFIG, KEY_MODE);
+    tree.write(host, '/etc/kubernetes/admission/event-rate-limit.yaml', EVENT_RATE_LIMIT, KEY_MODE);
+    // etcd's data, 0700 and owned by the etcd user (CIS 1.1.11, 1.1.12).
+    tree.mkdir(host, '/var/lib/etcd/member', 0o700);
+    tree.setMode(host, '/var/lib/etcd', 0o700);
+  }
   tree.write(host, '/etc/kubernetes/manifests/kube-controller-manager.yaml', controllerManagerManifest(spec), KEY_MODE);
   tree.write(host, '/etc/kubernetes/manifests/kube-scheduler.yaml', schedulerManifest(spec), KEY_MODE);
 }
@@ -407,10 +509,28 @@ export async function writeWorker(tree: TreeWriter, pki: PkiFactory, spec: Kubea
 }
 
 /** A whole healthy kubeadm HA cluster. Returns the CAs, for tests that plant defects. */
+/**
+ * Owners as `kaudit collect` records them on a hardened node: everything root's, etcd's data
+ * folder etcd's. Walks what the builder wrote (only test support reads the disk like this).
+ */
+export function recordHardenedOwners(tree: TreeWriter, host: string): void {
+  const base = tree.real(host, '/');
+  const visit = (dir: string, hostPath: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === '.kaudit-snapshot.json') continue;
+      const childHostPath = `${hostPath === '/' ? '' : hostPath}/${entry.name}`;
+      tree.setOwner(host, childHostPath, childHostPath.startsWith('/var/lib/etcd') ? 'etcd:etcd' : 'root:root');
+      if (entry.isDirectory()) visit(path.join(dir, entry.name), childHostPath);
+    }
+  };
+  visit(base, '/');
+}
+
 export async function writeKubeadmCluster(tree: TreeWriter, pki: PkiFactory, spec: KubeadmSpec = DEFAULT_SPEC): Promise<ClusterCAs> {
   const cas = await makeCAs(pki);
   for (const [index, node] of spec.controlPlanes.entries()) await writeControlPlane(tree, pki, spec, cas, node, index);
   for (const node of spec.workers) await writeWorker(tree, pki, spec, cas, node);
+  if (spec.hardened) for (const node of [...spec.controlPlanes, ...spec.workers]) recordHardenedOwners(tree, node.name);
   tree.writeSnapshotManifests();
   return cas;
 }

@@ -6,6 +6,8 @@ import path from 'node:path';
 export class TreeWriter {
   /** File modes to record in each host's snapshot manifest, by host. */
   private readonly modes = new Map<string, Record<string, string>>();
+  /** File and folder owners ("user:group") to record in each host's snapshot manifest, by host. */
+  private readonly owners = new Map<string, Record<string, string>>();
 
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
@@ -34,6 +36,27 @@ export class TreeWriter {
     return real;
   }
 
+  /** Records a mode for a file or folder that exists (a folder: etcd's data, the PKI folder), as `kaudit collect` would. */
+  setMode(host: string, hostPath: string, mode: number): void {
+    fs.mkdirSync(path.dirname(this.real(host, hostPath)), { recursive: true });
+    const modes = this.modes.get(host) ?? {};
+    modes[hostPath] = mode.toString(8).padStart(4, '0');
+    this.modes.set(host, modes);
+  }
+
+  /** Records the owner of a file or folder in the host's snapshot manifest, as `kaudit collect` would. */
+  setOwner(host: string, hostPath: string, owner: string): void {
+    const owners = this.owners.get(host) ?? {};
+    owners[hostPath] = owner;
+    this.owners.set(host, owners);
+  }
+
+  /** Makes a folder (etcd's data folder) that holds no file of interest. */
+  mkdir(host: string, hostPath: string, mode?: number): void {
+    fs.mkdirSync(this.real(host, hostPath), { recursive: true });
+    if (mode !== undefined) this.setMode(host, hostPath, mode);
+  }
+
   symlink(host: string, hostPath: string, target: string): void {
     const real = this.real(host, hostPath);
     fs.mkdirSync(path.dirname(real), { recursive: true });
@@ -49,11 +72,15 @@ export class TreeWriter {
     return fs.readFileSync(this.real(host, hostPath), 'utf8');
   }
 
-  /** Writes .kaudit-snapshot.json for every host with recorded modes (git keeps no modes). */
+  /** Writes .kaudit-snapshot.json for every host with recorded modes or owners (git keeps neither). */
   writeSnapshotManifests(): void {
-    for (const [host, modes] of this.modes) {
-      const sorted = Object.fromEntries(Object.entries(modes).sort(([a], [b]) => a.localeCompare(b)));
-      fs.writeFileSync(path.join(this.dir, host, '.kaudit-snapshot.json'), `${JSON.stringify({ modes: sorted }, null, 2)}\n`);
+    const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+    for (const host of new Set([...this.modes.keys(), ...this.owners.keys()])) {
+      const modes = this.modes.get(host);
+      const owners = this.owners.get(host);
+      const manifest = { ...(modes ? { modes: sorted(modes) } : {}), ...(owners ? { owners: sorted(owners) } : {}) };
+      fs.mkdirSync(path.join(this.dir, host), { recursive: true });
+      fs.writeFileSync(path.join(this.dir, host, '.kaudit-snapshot.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     }
   }
 

@@ -30,19 +30,19 @@ export default defineRule({
       if (limited !== undefined) {
         if (!limited) {
           const step = { title: `Limit anonymous access in the AuthenticationConfiguration of ${apiserver.host} to the health endpoints`, commands: ['# anonymous: {enabled: true, conditions: [{path: /livez}, {path: /readyz}, {path: /healthz}]}'] };
-          report({ message: `${where(apiserver)}: its AuthenticationConfiguration allows anonymous requests beyond /livez, /readyz and /healthz`, at: setting(apiserver, 'authentication-config')!.at, key: 'anonymous-auth', fix: { kind: 'plan', steps: [step] } });
+          report({ message: `${where(apiserver)}: its AuthenticationConfiguration allows anonymous requests beyond /livez, /readyz and /healthz`, at: setting(apiserver, 'authentication-config')!.at, key: 'anonymous-auth', fix: { kind: 'plan', steps: [step] }, cis: ['1.2.1'] });
         }
         return;
       }
       const value = effective(apiserver, 'anonymous-auth', 'true');
-      if (isTrue(value.value)) report({ message: `${where(apiserver)}: ${describe(value)}; set --anonymous-auth=false`, at: value.at, key: 'anonymous-auth', fix: { kind: 'set-flag', component: apiserver, flag: 'anonymous-auth', value: 'false' } });
+      if (isTrue(value.value)) report({ message: `${where(apiserver)}: ${describe(value)}; set --anonymous-auth=false`, at: value.at, key: 'anonymous-auth', fix: { kind: 'set-flag', component: apiserver, flag: 'anonymous-auth', value: 'false' }, cis: ['1.2.1'] });
     });
     context.each(cluster.componentsOf('kubelet').filter(knowsSettings), (kubelet) => {
       // The flag defaults to true; a KubeletConfiguration (v1beta1) defaults to false.
       const value = effective(kubelet, 'anonymous-auth', usesConfigFile(kubelet) ? 'false' : 'true');
       if (!isTrue(value.value)) return;
       const text = value.isDefault ? describe(value) : setting(kubelet, 'anonymous-auth')?.origin === 'config-file' ? 'authentication.anonymous.enabled: true in its config file' : describe(value);
-      report({ message: `${where(kubelet)}: ${text}; anonymous requests reach the kubelet API`, at: value.at, key: 'kubelet-anonymous-auth', fix: { kind: 'set-flag', component: kubelet, flag: 'anonymous-auth', value: 'false' } });
+      report({ message: `${where(kubelet)}: ${text}; anonymous requests reach the kubelet API`, at: value.at, key: 'kubelet-anonymous-auth', fix: { kind: 'set-flag', component: kubelet, flag: 'anonymous-auth', value: 'false' }, cis: ['4.2.1'] });
     });
   },
 });

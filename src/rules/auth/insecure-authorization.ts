@@ -16,7 +16,9 @@ export default defineRule({
         const modes = listOf(mode.value);
         if (modes.includes('AlwaysAllow') || !modes.includes('RBAC')) {
           const why = modes.includes('AlwaysAllow') ? 'allows every request' : 'has no RBAC';
-          report({ message: `${where(apiserver)}: ${describe(mode)} ${why}; use --authorization-mode=Node,RBAC`, at: mode.at, key: 'authorization-mode', fix: { kind: 'set-flag', component: apiserver, flag: 'authorization-mode', value: 'Node,RBAC' } });
+          // CIS 1.2.6–1.2.8: no AlwaysAllow, Node and RBAC; the fix (Node,RBAC) meets all three.
+          const cis = [...(modes.includes('AlwaysAllow') || mode.isDefault ? ['1.2.6'] : []), ...(modes.includes('Node') && !mode.isDefault ? [] : ['1.2.7']), ...(modes.includes('RBAC') ? [] : ['1.2.8'])];
+          report({ message: `${where(apiserver)}: ${describe(mode)} ${why}; use --authorization-mode=Node,RBAC`, at: mode.at, key: 'authorization-mode', fix: { kind: 'set-flag', component: apiserver, flag: 'authorization-mode', value: 'Node,RBAC' }, cis });
         }
       }
       // The insecure port served without authentication until 1.20 (default 8080).
@@ -24,13 +26,13 @@ export default defineRule({
       const insecureDefault = version && !atLeast(version, '1.20') ? '8080' : undefined;
       const port = effective(apiserver, 'insecure-port') ?? effective(apiserver, 'port', insecureDefault);
       if (port && port.value !== '0') {
-        report({ message: `${where(apiserver)}: ${describe(port)} serves the API without authentication or authorization`, at: port.at, key: 'insecure-port', fix: { kind: 'set-flag', component: apiserver, flag: port.name, value: '0' } });
+        report({ message: `${where(apiserver)}: ${describe(port)} serves the API without authentication or authorization`, at: port.at, key: 'insecure-port', fix: { kind: 'set-flag', component: apiserver, flag: port.name, value: '0' }, cis: [] });
       }
     });
     context.each(cluster.componentsOf('kubelet').filter(knowsSettings), (kubelet) => {
       // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
       const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
-      if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' } });
+      if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' }, cis: ['4.2.2'] });
     });
   },
 });

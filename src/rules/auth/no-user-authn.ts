@@ -9,7 +9,8 @@ export default defineRule({
   title: 'No authenticator for users',
   description: 'Without client certificates, OIDC or a webhook, users can only authenticate with static files or service-account tokens.',
   fix: 'plan',
-  tags: ['auth', 'security'],
+  tags: ['auth', 'security', 'CIS-1.2.25'],
+  cis: ['1.2.25'],
   check(cluster, context, report) {
     context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       if (AUTHENTICATORS.some((flag) => effective(apiserver, flag))) return;

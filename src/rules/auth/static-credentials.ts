@@ -14,7 +14,7 @@ export default defineRule({
         const value = effective(apiserver, flag);
         if (value) {
           const steps = [{ title: `Move the users of ${value.value} on ${apiserver.host} to client certificates, OIDC or a webhook authenticator, then remove --${flag}`, commands: [`kubeadm kubeconfig user --client-name=<user>   # a client certificate kubeconfig per user`] }];
-          report({ message: `${where(apiserver)} authenticates users from a static file: --${flag}=${value.value}`, at: value.at, key: flag, fix: { kind: 'plan', steps } });
+          report({ message: `${where(apiserver)} authenticates users from a static file: --${flag}=${value.value}`, at: value.at, key: flag, fix: { kind: 'plan', steps }, cis: flag === 'token-auth-file' ? ['1.2.2'] : [] });
         }
       }
     });

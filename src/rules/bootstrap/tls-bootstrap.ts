@@ -8,7 +8,7 @@ export default defineRule({
   title: 'Kubelet TLS bootstrap or certificate rotation is broken',
   description: 'A kubelet that bootstraps against an apiserver without bootstrap-token auth never joins; one that does not rotate its certificates drops out of the cluster when they expire.',
   fix: 'fix',
-  tags: ['bootstrap', 'availability', 'CIS-4.2.11'],
+  tags: ['bootstrap', 'availability', 'CIS-4.2.10'],
   check(cluster, context, report) {
     const apiservers = cluster.componentsOf('kube-apiserver');
     const tokenAuth = apiservers.filter((a) => isTrue(effective(a, 'enable-bootstrap-token-auth')?.value));
@@ -20,12 +20,14 @@ export default defineRule({
           at: bootstrap.at,
           related: apiservers.map((a) => related(a.definedAt, `kube-apiserver on ${a.host}`)),
           key: 'bootstrap-token-auth',
+          cis: [],
           fix: apiservers.map((a) => ({ kind: 'set-flag' as const, component: a, flag: 'enable-bootstrap-token-auth', value: 'true' })),
         });
       }
       const rotate = effective(kubelet, 'rotate-certificates', 'false');
       if (!isTrue(rotate.value)) {
-        report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' } });
+        // CIS 4.2.10 fails only a rotation turned off explicitly (the kubelet's default, false, passes its test).
+        report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' }, cis: rotate.isDefault ? [] : ['4.2.10'] });
       }
     });
   },

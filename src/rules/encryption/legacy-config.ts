@@ -13,7 +13,7 @@ export default defineRule({
   check(cluster, context, report) {
     context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       const legacy = setting(apiserver, 'experimental-encryption-provider-config');
-      if (legacy) report({ message: `${where(apiserver)} uses --experimental-encryption-provider-config; the flag is --encryption-provider-config`, at: legacy.at, key: 'experimental-flag', fix: { kind: 'remove-flag', component: apiserver, flag: legacy.name, at: legacy.at, renameTo: 'encryption-provider-config' } });
+      if (legacy) report({ message: `${where(apiserver)} uses --experimental-encryption-provider-config; the flag is --encryption-provider-config`, at: legacy.at, key: 'experimental-flag', fix: { kind: 'remove-flag', component: apiserver, flag: legacy.name, at: legacy.at, renameTo: 'encryption-provider-config' }, cis: setting(apiserver, 'encryption-provider-config') ? [] : ['1.2.27'] });
     });
     context.each(encryptionConfigs(cluster), (config) => {
       if (config.kind === 'EncryptionConfiguration' && config.apiVersion === 'apiserver.config.k8s.io/v1') return;

@@ -10,6 +10,7 @@ export default defineRule({
   description: 'The apiserver writes with the first provider of the entry for Secrets: with identity first, or no entry at all, Secrets reach etcd in plaintext although a config exists.',
   fix: 'fix',
   tags: ['encryption', 'security', 'CIS-1.2.28'],
+  cis: ['1.2.28'],
   check(cluster, context, report) {
     context.each(encryptionConfigs(cluster), (config) => {
       const entry = secretsEntry(config);

@@ -9,15 +9,16 @@ export default defineRule({
   fix: 'fix',
   tags: ['etcd', 'security', 'CIS-2.2', 'CIS-2.3', 'CIS-2.5', 'CIS-2.6'],
   check(cluster, context, report) {
+    const cis: Record<string, string> = { 'client-cert-auth': '2.2', 'auto-tls': '2.3', 'peer-client-cert-auth': '2.5', 'peer-auto-tls': '2.6' };
     // a live member's flags are not known
     context.each(cluster.componentsOf('etcd').filter((c) => c.source !== 'live'), (etcd) => {
       for (const flag of ['client-cert-auth', 'peer-client-cert-auth']) {
         const value = effective(etcd, flag, 'false');
-        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' } });
+        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' }, cis: [cis[flag]] });
       }
       for (const flag of ['auto-tls', 'peer-auto-tls']) {
         const value = effective(etcd, flag);
-        if (value && isTrue(value.value)) report({ message: `${where(etcd)}: --${flag}=true uses self-signed certificates`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'false' } });
+        if (value && isTrue(value.value)) report({ message: `${where(etcd)}: --${flag}=true uses self-signed certificates`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'false' }, cis: [cis[flag]] });
       }
     });
   },

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { isPkiKeyFile } from '../lib/cis.js';
 
 export default defineRule({
   id: 'pki/key-permissions',
@@ -6,7 +7,7 @@ export default defineRule({
   title: 'Private key readable by group or others',
   description: 'Any local user or process that can read a private key can impersonate the component it belongs to.',
   fix: 'fix',
-  tags: ['pki', 'security', 'CIS-1.1.21', 'CIS-4.1.10'],
+  tags: ['pki', 'security', 'CIS-1.1.21'],
   check(cluster, context, report) {
     const reported = new Set<string>();
     context.each(cluster.keys, (key) => {
@@ -16,7 +17,8 @@ export default defineRule({
       reported.add(fileKey);
       const mode = key.mode.toString(8).padStart(4, '0');
       const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
-      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', key, mode: 0o600 } });
+      const cis = isPkiKeyFile(cluster, key.host, key.hostPath) ? ['1.1.21'] : [];
+      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', key, mode: 0o600 }, cis });
     });
   },
 });

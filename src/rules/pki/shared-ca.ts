@@ -8,6 +8,7 @@ export default defineRule({
   description: 'When etcd trusts the cluster CA, every client certificate that CA signs (every kubelet, every user) can read and write etcd directly, bypassing RBAC.',
   fix: 'fix',
   tags: ['pki', 'security', 'CIS-2.7'],
+  cis: ['2.7'],
   check(cluster, context, report) {
     const apiserverCAs = cluster.componentsOf('kube-apiserver').flatMap((apiserver) => {
       const ref = cluster.referenceOf(apiserver, 'client-ca-file');
