@@ -7,6 +7,12 @@ const MAX_LINK_HOPS = 40; // as Linux's MAXSYMLINKS
 
 export class HostPathError extends Error {}
 
+/**
+ * Told of every file and folder the reader opens, by real path: tests count what a scan
+ * reads (that image layers are never opened) without changing what it reads. Unset in use.
+ */
+export const readProbe: { onOpen?: (real: string, kind: 'file' | 'folder') => void } = {};
+
 export interface ResolvedPath {
   /** Real path on this machine, always inside the host root. */
   real: string;
@@ -117,6 +123,7 @@ export class HostFS {
     }
     if (!resolved?.stat.isDirectory()) return [];
     try {
+      readProbe.onOpen?.(resolved.real, 'folder');
       return fs.readdirSync(resolved.real).sort();
     } catch {
       return [];
@@ -149,6 +156,7 @@ export function readRegularFile(real: string, stat: fs.Stats): Buffer {
     throw new HostPathError(`file is ${(stat.size / 1048576).toFixed(0)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit; skipped`);
   }
   try {
+    readProbe.onOpen?.(real, 'file');
     return fs.readFileSync(real);
   } catch (error) {
     throw new HostPathError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
@@ -189,6 +197,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     options.onFolder?.(hostPath, stat);
     let entries: fs.Dirent[];
     try {
+      readProbe.onOpen?.(real, 'folder');
       entries = fs.readdirSync(real, { withFileTypes: true });
     } catch (error) {
       options.onProblem(hostPath, `folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);

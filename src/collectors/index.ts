@@ -40,6 +40,7 @@ function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot 
     if (parsed.owners && typeof parsed.owners === 'object') {
       snapshot.owners = new Map(Object.entries(parsed.owners).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     }
+    if (parsed.versions && typeof parsed.versions === 'object') snapshot.rawVersions = parsed.versions;
     for (const [kind, version] of Object.entries(parsed.versions ?? {})) {
       const plain = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
       if (plain) snapshot.versions[kind as ComponentKind] = plain;

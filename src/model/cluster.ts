@@ -19,6 +19,7 @@ import type {
   Route,
   ScanRoot,
   Setting,
+  SourceLocation,
   Unknown,
 } from './types.js';
 
@@ -60,6 +61,8 @@ export class Cluster {
   readonly unknowns: Unknown[] = [];
   /** Mode and owner of the files and folders read, where known. */
   readonly files: FileFacts[] = [];
+  /** Where an addon manager runs (a kube-addon-manager static pod, unit or process): it alone needs the addons' mode label. */
+  readonly addonManagers: SourceLocation[] = [];
 
   private certIndex?: Map<string, Certificate[]>;
   private keyIndex?: Map<string, KeyFile[]>;
