@@ -19,6 +19,7 @@ import networkServiceRoute from './network/missing-service-route.js';
 import networkCidr from './network/cidr-conflict.js';
 import upgradeSkew from './upgrade/version-skew.js';
 import upgradeRemovedFlag from './upgrade/removed-flag.js';
+import componentRestartPending from './component/restart-pending.js';
 import etcdEven from './etcd/even-members.js';
 import etcdNoFaultTolerance from './etcd/no-fault-tolerance.js';
 import etcdInconsistent from './etcd/inconsistent-membership.js';
@@ -83,6 +84,7 @@ export const RULES: readonly Rule[] = [
   networkCidr,
   upgradeSkew,
   upgradeRemovedFlag,
+  componentRestartPending,
   sourceUnreadable,
 ];
 
