@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { generateKeyPair, privateKeyPem } from '../src/pki/issue.js';
 import { randomBytes } from 'node:crypto';
 import { WEAVE_CONFLIST } from '../test/support/cni.js';
+import { ADDON_MANAGER_POD } from '../test/support/addon-manager.js';
 import { DEFAULT_SPEC, apiserverManifest, encryptionConfig, etcdManifest, makeCAs, writeControlPlane, writeKubeletClient, writeWorker, type KubeadmSpec } from '../test/support/kubeadm.js';
 import { procNetRoute } from '../test/support/routes.js';
 import { PkiFactory } from '../test/support/pki.js';
@@ -100,7 +101,8 @@ async function plantClusterDefects(tree: TreeWriter, spec: KubeadmSpec): Promise
     .replace('    volumeMounts:\n', '    volumeMounts:\n    - mountPath: /etc/kubernetes/enc\n      name: k8s-enc\n      readOnly: true\n');
   tree.write(cp1.name, '/etc/kubernetes/manifests/kube-apiserver.yaml', cp1Apiserver, 0o600);
 
-  // Addons applied by the addon manager: one without its mode label, one asking for a scheduler nobody runs.
+  // Addons applied by the addon manager (its static pod on cp-1): one without its mode label, one asking for a scheduler nobody runs.
+  tree.write(cp1.name, '/etc/kubernetes/manifests/kube-addon-manager.yaml', ADDON_MANAGER_POD, 0o600);
   tree.write(cp1.name, '/etc/kubernetes/addons/metrics-server/service-account.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: metrics-server\n  namespace: kube-system\n  labels:\n    k8s-app: metrics-server\n');
   tree.write(cp1.name, '/etc/kubernetes/addons/batch/nightly-report.yaml', [
     'apiVersion: batch/v1', 'kind: CronJob', 'metadata:', '  name: nightly-report', '  namespace: kube-system', '  labels:', '    addonmanager.kubernetes.io/mode: Reconcile',

@@ -12,9 +12,14 @@ export default defineRule({
   fix: 'fix',
   tags: ['addons'],
   check(cluster, _context, report) {
+    // Without an addon manager the label does nothing: kubespray and k3s apply their folders themselves.
+    // The addon manager reads its own host's folder; one seen only through the API may run on any host.
+    const liveManager = cluster.liveKube?.workloads.some((w) => /addon-manager/.test(w)) ?? false;
+    const managedHosts = new Set(cluster.addonManagers.map((at) => at.host));
     const seen = new Map<string, number>();
     for (const manifest of cluster.manifests) {
       if (!manifest.hostPath.startsWith(ADDON_DIR) || manifest.kind === 'List') continue;
+      if (!liveManager && !managedHosts.has(manifest.host)) continue;
       const metadata = (manifest.data as { metadata?: { labels?: Record<string, unknown> } }).metadata;
       const mode = metadata?.labels?.[LABEL];
       if (typeof mode === 'string' && MODES.has(mode)) continue;

@@ -24,7 +24,8 @@ export default defineRule({
         });
       }
       const rotate = effective(kubelet, 'rotate-certificates', 'false');
-      if (!isTrue(rotate.value)) {
+      // k3s and RKE2 issue the kubelet's client certificate themselves and renew it at start: the kubelet's rotation does not apply.
+      if (!isTrue(rotate.value) && !kubelet.certificatesRenewedBy) {
         report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' } });
       }
     }

@@ -69,7 +69,8 @@ const clusterCache = new WeakMap<Cluster, EtcdMember[][]>();
 export function etcdClusters(cluster: Cluster): EtcdMember[][] {
   const cached = clusterCache.get(cluster);
   if (cached) return cached;
-  const members = cluster.componentsOf('etcd').map(member);
+  // A member whose membership no source shows (etcd-manager generates it) is unknown, not a one-member cluster.
+  const members = cluster.componentsOf('etcd').filter((c) => !c.unknownSettings?.includes('initial-cluster')).map(member);
   const parent = members.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   members.forEach((a, i) =>
@@ -103,8 +104,12 @@ export function quorum(size: number): { majority: number; tolerates: number } {
   return { majority, tolerates: size - majority };
 }
 
-export function usesTls(url: string): boolean {
-  return url.trim().toLowerCase().startsWith('https://') || url.trim().toLowerCase().startsWith('unixs://');
+/**
+ * Whether a URL carries etcd traffic over the network unencrypted. A unix socket never
+ * leaves the host (k3s's kine listens on `unix://kine.sock`).
+ */
+export function isPlaintextNetwork(url: string): boolean {
+  return /^http:\/\//i.test(url.trim());
 }
 
 export { isTrue };

@@ -12,6 +12,7 @@ export default defineRule({
   tags: ['pki', 'security', 'availability'],
   check(cluster, { now }, report) {
     for (const cert of cluster.certificates) {
+      if (cert.supersededBy) continue; // a rotated-out kubelet certificate: history, used by nothing
       if (now > cert.notAfter) {
         const days = Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY);
         report({

@@ -14,7 +14,7 @@ export default defineRule({
     const horizon = now.getTime() + expiryWindowDays * DAY;
     for (const cert of cluster.certificates) {
       const notAfter = cert.notAfter.getTime();
-      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore) continue;
+      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore || cert.supersededBy) continue;
       const days = Math.floor((notAfter - now.getTime()) / DAY);
       report({
         message: `certificate ${certName(cert)} expires on ${isoDate(cert.notAfter)}, in ${days} day${days === 1 ? '' : 's'} (window: ${expiryWindowDays} days)`,

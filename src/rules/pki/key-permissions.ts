@@ -11,12 +11,15 @@ export default defineRule({
     const reported = new Set<string>();
     for (const key of cluster.keys) {
       if (!key.isPrivate || key.mode === undefined || (key.mode & 0o077) === 0) continue;
-      const fileKey = `${key.host}\u0000${key.hostPath}`;
+      // A kubeconfig's client-key-data is a private key in that file: the file is the key file.
+      const file = key.hostPath.split('#')[0];
+      const fileKey = `${key.host}\u0000${file}`;
       if (reported.has(fileKey)) continue;
       reported.add(fileKey);
       const mode = key.mode.toString(8).padStart(4, '0');
       const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
-      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', key, mode: 0o600 } });
+      const what = key.embeddedIn === 'kubeconfig' ? `kubeconfig ${file} holds a private key (client-key-data) and` : `private key file ${file}`;
+      report({ message: `${what} has mode ${mode}: readable by ${who} (want 0600)`, at: key.embeddedIn ? key.at : { ...key.at, line: 1 }, key: file, fix: { kind: 'chmod', key, mode: 0o600 } });
     }
   },
 });
