@@ -199,6 +199,12 @@ class HostCollector {
         component.version = recorded;
         component.versionAt = ctx.at(`/${SNAPSHOT_MANIFEST}`, 1);
       }
+      // k3s and RKE2 run the Kubernetes release they are named after (v1.31.4+k3s1 runs 1.31.4).
+      const release = node?.version && node.components.includes(component) ? /^v?(\d+\.\d+\.\d+)/.exec(node.version.text)?.[1] : undefined;
+      if (!component.version && release) {
+        component.version = release;
+        component.versionAt = node!.version!.at;
+      }
       if (component.unknownSettings) this.sayUnknown(component);
       this.cluster.components.push(component);
       this.followReferences(component);

@@ -303,10 +303,10 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
 }
 
 /**
- * Where the definition is silent or only a default of kaudit's tables speaks, what runs
- * is the best knowledge of what the distribution gives the component (its generated
- * manifest or process holds every flag it passed): the running value stands. Values the
- * operator wrote stay, and a difference from what runs is a pending restart.
+ * Where the definition is silent or only a default of kaudit's tables speaks, what runs is
+ * the best knowledge of what the distribution gives the component: its generated manifest
+ * or process holds every flag it passed (and shows where). The running value stands there.
+ * Values the operator wrote stay; a difference from what runs is a pending restart.
  */
 export function fillFromRunning(component: Component): void {
   if (!component.running) return;
@@ -314,16 +314,13 @@ export function fillFromRunning(component: Component): void {
   for (const s of component.settings) written.set(s.name, s);
   const observed = new Map<string, Setting>();
   for (const s of component.running.settings) observed.set(s.name, s);
-  const filled = new Set<string>();
   for (const [name, seen] of observed) {
     const defined = written.get(name);
     if (defined && defined.origin !== 'distribution-default') continue;
-    if (defined?.value === seen.value) continue;
-    component.settings = component.settings.filter((s) => s.name !== name || s.origin !== 'distribution-default');
-    filled.add(name);
+    component.settings = component.settings.filter((s) => s.name !== name);
     component.settings.push({ ...seen });
   }
-  if (filled.has('name') || filled.has('initial-cluster')) delete component.unknownSettings;
+  if (observed.has('name') && observed.has('initial-cluster')) delete component.unknownSettings;
 }
 
 /** The host's distribution as the summary and JSON show it. */

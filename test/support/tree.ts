@@ -6,6 +6,13 @@ import path from 'node:path';
 export class TreeWriter {
   /** File modes to record in each host's snapshot manifest, by host. */
   private readonly modes = new Map<string, Record<string, string>>();
+  /** Versions to record in each host's snapshot manifest (`kaudit collect` writes them), by host. */
+  private readonly versions = new Map<string, Record<string, string>>();
+
+  /** Records a version in the host's snapshot manifest (`k3s: v1.31.4+k3s1`, `kubelet: 1.29.3`). */
+  recordVersion(host: string, name: string, version: string): void {
+    this.versions.set(host, { ...(this.versions.get(host) ?? {}), [name]: version });
+  }
 
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
@@ -51,9 +58,10 @@ export class TreeWriter {
 
   /** Writes .kaudit-snapshot.json for every host with recorded modes (git keeps no modes). */
   writeSnapshotManifests(): void {
-    for (const [host, modes] of this.modes) {
-      const sorted = Object.fromEntries(Object.entries(modes).sort(([a], [b]) => a.localeCompare(b)));
-      fs.writeFileSync(path.join(this.dir, host, '.kaudit-snapshot.json'), `${JSON.stringify({ modes: sorted }, null, 2)}\n`);
+    for (const host of new Set([...this.modes.keys(), ...this.versions.keys()])) {
+      const sorted = Object.fromEntries(Object.entries(this.modes.get(host) ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+      const versions = this.versions.get(host);
+      fs.writeFileSync(path.join(this.dir, host, '.kaudit-snapshot.json'), `${JSON.stringify({ modes: sorted, ...(versions ? { versions } : {}) }, null, 2)}\n`);
     }
   }
 

@@ -3,11 +3,6 @@ import { related } from '../lib/pki.js';
 import { shown } from '../../model/secrets.js';
 import type { Component, Setting } from '../../model/types.js';
 
-/** Settings that reach the component when it starts: flags, environment, and a distribution's defaults. */
-function onCommandLine(s: Setting): boolean {
-  return s.origin !== 'config-file';
-}
-
 function lastByName(settings: Setting[]): Map<string, Setting> {
   const out = new Map<string, Setting>();
   for (const s of settings) out.set(s.name, s);
@@ -21,23 +16,26 @@ export interface Difference {
 }
 
 /**
- * What the definition will run that differs from what runs now. A default of kaudit's
- * distribution tables that the running component does not show is no difference: the
- * running version may simply not pass it.
+ * What the definition will run that differs from what runs now: every setting seen
+ * running whose effective value differs, and every flag or variable the definition sets
+ * that does not run. Settings a component reads from its own config file are not on a
+ * command line; a default of kaudit's distribution tables that the running component does
+ * not show is no difference either (the running release may simply not pass it).
  */
 export function differences(component: Component): Difference[] {
   if (!component.running) return [];
-  const defined = lastByName(component.settings.filter(onCommandLine));
+  const defined = lastByName(component.settings);
   const running = lastByName(component.running.settings);
   const out: Difference[] = [];
-  for (const name of [...new Set([...defined.keys(), ...running.keys()])].sort()) {
+  for (const [name, r] of running) {
     const d = defined.get(name);
-    const r = running.get(name);
-    if (d?.value === r?.value) continue;
-    if (d?.origin === 'distribution-default' && !r) continue;
-    out.push({ name, ...(d ? { defined: d } : {}), ...(r ? { running: r } : {}) });
+    if (d?.value !== r.value) out.push({ name, ...(d ? { defined: d } : {}), running: r });
   }
-  return out;
+  for (const [name, d] of defined) {
+    if (running.has(name) || d.origin === 'config-file' || d.origin === 'distribution-default') continue;
+    out.push({ name, defined: d });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function describe(diff: Difference): string {
