@@ -188,6 +188,8 @@ class HostCollector {
     const node = rancherLayout ? readRancherNode(ctx, rancherLayout, supervisor) : undefined;
     if (node) components.push(...node.components);
     components.push(...attachProcesses(ctx, components, processes));
+    // A distribution's definition is partial (its defaults are kaudit's tables): what runs fills it in.
+    for (const component of components) if (component.source === 'distribution') fillFromRunning(component);
     if (node) this.finishRancherNode(node, supervisor);
 
     for (const component of components) {
@@ -244,7 +246,6 @@ class HostCollector {
 
   /** What k3s and RKE2 run now: their processes and generated files, and the process of the binary itself. */
   private finishRancherNode(node: RancherNode, supervisor: Process | undefined): void {
-    for (const component of node.components) fillFromRunning(component);
     if (!supervisor || !node.unit) return;
     readEnviron(this.ctx, supervisor);
     const env = new Map((supervisor.env ?? []).map((v) => [v.name, { value: v.value, at: supervisor.envAt ?? supervisor.at }]));
@@ -263,7 +264,7 @@ class HostCollector {
   /** What a source cannot show is said once, with the rules it leaves unjudged. */
   private sayUnknown(component: Component): void {
     this.cluster.addUnknown({
-      what: `${component.kind} on ${component.host}: ${component.unknownSettings!.map((s) => `--${s}`).join(', ')}`,
+      what: `${component.kind} of ${path.basename(component.definedAt.file)} on ${component.host}: ${component.unknownSettings!.map((s) => `--${s}`).join(', ')}`,
       why: `generated when ${component.binary === 'etcd' && component.image?.includes('etcd-manager') ? 'etcd-manager' : 'the distribution'} starts it; no file of the host holds them`,
       supply: `a snapshot of the running process (kaudit collect on the node, or proc/<pid>/cmdline and proc/<pid>/environ)`,
       at: component.definedAt,

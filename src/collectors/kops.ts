@@ -9,6 +9,7 @@ import { parseFlags, type Word } from './args.js';
 import type { HostContext } from './context.js';
 import { etcdFlagOfVariable } from './envfile.js';
 import { ETCD_MANAGER } from './layouts/kops.js';
+import { podMounts } from './static-pod.js';
 import { asArray, asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { Component, Setting } from '../model/types.js';
 
@@ -55,7 +56,8 @@ export function etcdFromEtcdManager(ctx: HostContext, hostPath: string, doc: Yam
     flagsAt: at,
     binary: 'etcd',
     settings,
-    mounts: [],
+    // etcd runs inside etcd-manager's container, which sees the host's / at /rootfs.
+    mounts: podMounts(asRecord(pod.spec)!, container),
     // etcd-manager generates these when it starts etcd; only the process shows them.
     unknownSettings: [...ETCD_MANAGER.generated],
     image,

@@ -281,7 +281,6 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
       const pod = doc && componentFromStaticPod(ctx, podFile, doc);
       if (pod && pod.kind === component.kind) {
         running = { source: 'generated', at: pod.definedAt, settings: pod.settings };
-        component.mounts = pod.mounts;
         if (pod.image) component.image = pod.image;
         if (pod.version) {
           component.version = pod.version;

@@ -103,6 +103,12 @@ export function attachProcesses(ctx: HostContext, definitions: Component[], proc
     const best = [...free].sort((a, b) => agreement(b, observed) - agreement(a, observed))[0];
     if (best) {
       best.running = { source: 'process', at: process.at, settings, pid: process.pid };
+      // etcd-manager keeps each etcd release in /opt/etcd-v<version>/.
+      const release = /etcd-v(\d+\.\d+\.\d+)\//.exec(process.argv[0] ?? '')?.[1];
+      if (release && !best.version) {
+        best.version = release;
+        best.versionAt = process.at;
+      }
       continue;
     }
     // A wrapper and its child (go-runner and kube-apiserver) run one command line: one component.
