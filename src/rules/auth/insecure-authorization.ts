@@ -1,6 +1,18 @@
 import { defineRule } from '../rule.js';
-import { describe, effective, listOf, usesConfigFile, where } from '../lib/settings.js';
+import { describe, effective, isTrue, listOf, usesConfigFile, where } from '../lib/settings.js';
+import type { Component } from '../../model/types.js';
 import { atLeast, parseVersion } from '../lib/versions.js';
+
+/**
+ * A standalone kubelet (kubeadm's etcd hosts run one only to start etcd's static pod) with
+ * anonymous auth off, no client CA and no webhook authenticates nobody: every request is
+ * refused before authorization, so AlwaysAllow grants nothing.
+ */
+function authenticatesNobody(kubelet: Component): boolean {
+  const anonymous = effective(kubelet, 'anonymous-auth', usesConfigFile(kubelet) ? 'false' : 'true');
+  const webhook = effective(kubelet, 'authentication-token-webhook', usesConfigFile(kubelet) ? 'true' : 'false');
+  return !isTrue(anonymous.value) && !effective(kubelet, 'client-ca-file') && !isTrue(webhook.value);
+}
 
 export default defineRule({
   id: 'auth/insecure-authorization',
@@ -28,6 +40,7 @@ export default defineRule({
       }
     }
     for (const kubelet of cluster.componentsOf('kubelet')) {
+      if (authenticatesNobody(kubelet)) continue;
       // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
       const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
       if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' } });

@@ -24,8 +24,10 @@ export default defineRule({
         });
       }
       const rotate = effective(kubelet, 'rotate-certificates', 'false');
-      // k3s and RKE2 issue the kubelet's client certificate themselves and renew it at start: the kubelet's rotation does not apply.
-      if (!isTrue(rotate.value) && !kubelet.certificatesRenewedBy) {
+      // k3s and RKE2 issue the kubelet's client certificate themselves and renew it at start: the kubelet's rotation does not apply;
+      // a standalone kubelet (no kubeconfig: it only runs static pods) has no client certificate to rotate.
+      const talksToApi = effective(kubelet, 'kubeconfig') !== undefined || bootstrap !== undefined;
+      if (!isTrue(rotate.value) && !kubelet.certificatesRenewedBy && talksToApi) {
         report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' } });
       }
     }

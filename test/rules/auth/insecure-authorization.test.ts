@@ -5,6 +5,10 @@ ruleTester('auth/insecure-authorization', {
   valid: [
     { name: 'Node,RBAC', build: ({ tree }) => staticPod(tree, 'cp', 'kube-apiserver', ['--authorization-mode=Node,RBAC']) },
     { name: 'a kubelet config file with Webhook (its default)', build: ({ tree }) => { tree.write('w', '/var/lib/kubelet/config.yaml', 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\n'); unit(tree, 'w', 'kubelet', ['--config=/var/lib/kubelet/config.yaml']); } },
+    {
+      name: "a standalone kubelet that authenticates nobody (kubeadm's etcd hosts, anonymous auth off, no client CA, no webhook)",
+      build: ({ tree }) => void unit(tree, 'etcd-1', 'kubelet', ['--address=127.0.0.1', '--pod-manifest-path=/etc/kubernetes/manifests', '--anonymous-auth=false']),
+    },
     { name: 'an old apiserver with --insecure-port=0', build: ({ tree }) => staticPod(tree, 'cp', 'kube-apiserver', ['--authorization-mode=Node,RBAC', '--insecure-port=0'], { image: 'k8s.gcr.io/kube-apiserver:v1.18.20' }) },
   ],
   invalid: [
