@@ -43,7 +43,12 @@ export default defineRule({
       if (authenticatesNobody(kubelet)) continue;
       // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
       const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
-      if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' } });
+      if (mode.value !== 'AlwaysAllow') continue;
+      // Webhook authorization asks the apiserver: a kubelet without a kubeconfig would not start with it.
+      // Such a kubelet (it only runs static pods) is closed by refusing anonymous requests instead.
+      const standalone = !effective(kubelet, 'kubeconfig');
+      const fix = standalone ? { kind: 'set-flag' as const, component: kubelet, flag: 'anonymous-auth', value: 'false' } : { kind: 'set-flag' as const, component: kubelet, flag: 'authorization-mode', value: 'Webhook' };
+      report({ message: `${where(kubelet)}: ${describe(mode)}; ${standalone ? 'it has no kubeconfig for Webhook: set --anonymous-auth=false so that no request is authorized' : 'use Webhook'}`, at: mode.at, key: 'kubelet-authorization-mode', fix });
     }
   },
 });
