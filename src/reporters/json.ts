@@ -1,5 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import { countByLevel, type ScanResult } from './result.js';
+import { distributionJson } from './host-summary.js';
+import { shown } from '../model/secrets.js';
 
 function findingJson(f: Finding) {
   return {
@@ -23,7 +25,7 @@ export function formatJson(result: ScanResult): string {
     tool: { name: 'kaudit', version: result.toolVersion },
     now: result.now.toISOString(),
     roots: cluster.roots.map((r) => r.given),
-    hosts: cluster.hosts.map((h) => ({ name: h.name, root: h.root, path: h.prefix, fileModes: h.modes })),
+    hosts: cluster.hosts.map((h) => ({ name: h.name, root: h.root, path: h.prefix, fileModes: h.modes, distribution: distributionJson(h) })),
     summary: {
       ...countByLevel(result.findings),
       findings: result.findings.length,
@@ -42,7 +44,7 @@ export function formatJson(result: ScanResult): string {
       file: c.definedAt.file,
       version: c.version ?? null,
       // Flag values are paths, addresses and switches; secrets live in the files they name.
-      flags: c.settings.map((s) => ({ name: s.name, value: s.value, origin: s.origin, file: s.at.file, line: s.at.line ?? null })),
+      flags: c.settings.map((s) => ({ name: s.name, value: shown(s), origin: s.origin, file: s.at.file, line: s.at.line ?? null })),
     })),
     // What the sources could not show: never findings (interfaces.md, "Unknown is not absent").
     unknowns: cluster.unknowns.map((u) => ({

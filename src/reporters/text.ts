@@ -1,5 +1,6 @@
 import type { Finding, Level } from '../model/finding.js';
 import { countByLevel, plural, type ScanResult } from './result.js';
+import { hostSummaryLines } from './host-summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -42,6 +43,7 @@ export function formatText(result: ScanResult, options: TextOptions): string {
     const summary = `✖ ${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}) on ${plural(hosts.length, 'host')}; ${scope}`;
     lines.push(paint(color, counts.error > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'note', summary));
   }
+  lines.push(...hostSummaryLines(result.cluster));
   const suppressed = result.suppressed ?? [];
   const inline = suppressed.filter((s) => s.suppression.kind !== 'config').length;
   if (inline > 0) lines.push(paint(color, 'dim', `${plural(inline, 'finding')} suppressed inline (--no-inline-ignores shows them)`));

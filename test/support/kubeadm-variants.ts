@@ -105,6 +105,12 @@ export function cmdlineOfManifest(manifest: string): string {
 /** A kubeadm cluster whose hosts were copied with their processes: each static pod's container and the kubelet. */
 export async function writeClusterWithProcesses(tree: TreeWriter, pki: PkiFactory, spec: KubeadmSpec): Promise<ClusterCAs> {
   const cas = await writeKubeadmCluster(tree, pki, spec);
+  writeProcessesOf(tree, spec);
+  return cas;
+}
+
+/** The processes the hosts run now: each static pod's container as its manifest reads, and the kubelet. */
+export function writeProcessesOf(tree: TreeWriter, spec: KubeadmSpec): void {
   for (const node of spec.controlPlanes) {
     let pid = 1100;
     for (const component of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
@@ -114,5 +120,4 @@ export async function writeClusterWithProcesses(tree: TreeWriter, pki: PkiFactor
   for (const node of [...spec.controlPlanes, ...spec.workers]) {
     tree.write(node.name, '/proc/900/cmdline', ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--pod-infra-container-image=registry.k8s.io/pause:3.9', ''].join('\0'));
   }
-  return cas;
 }
