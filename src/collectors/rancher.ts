@@ -234,7 +234,9 @@ export function readRancherNode(ctx: HostContext, layout: RancherLayout, supervi
     ...(version ? { version: { text: version, at: ctx.at('/.kaudit-snapshot.json', 1) } } : layout.program === 'rke2' ? withVersion(rke2Version(ctx, layout)) : {}),
   };
   const datastore = datastoreOf(node, ctx);
-  for (const kind of componentsOf(role, options, datastore)) {
+  // Components need something that starts them: a unit, a config file or the running binary (a copy of certificates alone has none).
+  const started = unit !== undefined || files.length > 0 || supervisor !== undefined;
+  for (const kind of started ? componentsOf(role, options, datastore) : []) {
     const { flags, configLevel } = componentSettings(kind, node, datastore);
     const argKey = Object.entries(ARG_KEYS).find(([, k]) => k === kind)?.[0];
     const component: Component = {
