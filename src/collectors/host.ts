@@ -241,7 +241,7 @@ class HostCollector {
     const target = path.basename(this.ctx.fs.hostPathOf(real));
     if (relative.includes('/')) return templateOf(name) && target === templateOf(name) ? name : undefined;
     if (target !== name && target.endsWith('.service')) return templateOf(name) && target === templateOf(name) ? name : target;
-    return templateOf(name) === name ? undefined : name; // a template (`etcd@.service`) runs nothing by itself
+    return /@\.service$/.test(name) ? undefined : name; // a template (`etcd@.service`) runs nothing by itself
   }
 
   /** What k3s and RKE2 run now: their processes and generated files, and the process of the binary itself. */
