@@ -224,3 +224,11 @@ describe('a kubespray etcd host (etcd.env) and node facts', () => {
     expect(cluster.manifests.find((m) => m.hostPath === '/etc/kubernetes/addons/dns/coredns.yaml')).toMatchObject({ kind: 'ServiceAccount', name: 'coredns' });
   });
 });
+
+describe('rules-docs/distribution-defaults.md', () => {
+  it('is what the layout tables say (npx tsx scripts/write-distribution-defaults.ts writes it)', async () => {
+    const fs = await import('node:fs');
+    const { distributionDefaultsMarkdown } = await import('../../src/collectors/layouts/docs.js');
+    expect(fs.readFileSync('rules-docs/distribution-defaults.md', 'utf8')).toBe(distributionDefaultsMarkdown());
+  });
+});
