@@ -11,6 +11,7 @@ import path from 'node:path';
 import { SNAPSHOT_MANIFEST } from '../collectors/snapshot.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Host } from '../model/types.js';
+import { MASK, maskSecretsInText } from '../model/secrets.js';
 
 export interface CollectOptions {
   output: string;
@@ -73,6 +74,20 @@ function hostRootOf(cluster: Cluster, host: Host): string {
   return path.join(cluster.roots[host.root].path, host.prefix);
 }
 
+/**
+ * The variables of each process kaudit read (ETCD_*, K3S_*, RKE2_*), as proc/<pid>/environ:
+ * every other variable of the process stays on the node, and secret values are masked.
+ */
+function writeEnvirons(cluster: Cluster, host: Host, folder: string): void {
+  for (const process of cluster.processes.filter((p) => p.host === host.name && p.env && p.env.length > 0)) {
+    const target = path.join(folder, 'proc', String(process.pid), 'environ');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, `${process.env!.map((v) => `${v.name}=${v.secret ? MASK : v.value}`).join('\0')}\0`, { mode: 0o600 });
+    // Its command line with it (a k3s or RKE2 binary is no component of its own, so no other step copies it).
+    fs.writeFileSync(path.join(path.dirname(target), 'cmdline'), `${process.argv.map((word) => maskSecretsInText(word)).join('\0')}\0`, { mode: 0o600 });
+  }
+}
+
 export function writeSnapshot(cluster: Cluster, options: CollectOptions): CollectResult[] {
   const results: CollectResult[] = [];
   for (const host of cluster.hosts.filter((h) => h.live)) {
@@ -83,7 +98,11 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
     let files = 0;
     let masked = 0;
     const publicHalves: string[] = [];
-    const processPaths = cluster.components.filter((c) => c.host === host.name && c.source === 'process').map((c) => `/${c.definedAt.file}`);
+    // What runs: processes that are components of their own, and those attached to a definition.
+    const processPaths = cluster.components
+      .filter((c) => c.host === host.name)
+      .flatMap((c) => (c.source === 'process' ? [c.definedAt] : c.running?.source === 'process' ? [c.running.at] : []))
+      .map((at) => `/${host.prefix ? at.file.slice(host.prefix.length + 1) : at.file}`);
     const wanted = new Set([...(host.filesRead ?? []), ...processPaths]);
     for (const hostPath of [...wanted].sort()) {
       let data: Buffer;
@@ -125,7 +144,9 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
       if (facts.mode !== undefined) modes[facts.hostPath] = facts.mode.toString(8).padStart(4, '0');
       if (facts.owner) owners[facts.hostPath] = facts.owner;
     }
-    const versions = Object.fromEntries(cluster.components.filter((c) => c.host === host.name && c.version).map((c) => [c.kind, c.version!]));
+    const versions: Record<string, string> = Object.fromEntries(cluster.components.filter((c) => c.host === host.name && c.version).map((c) => [c.kind, c.version!]));
+    if (host.distribution?.version) versions[host.distribution.name] = host.distribution.version;
+    writeEnvirons(cluster, host, folder);
     fs.mkdirSync(folder, { recursive: true });
     fs.writeFileSync(path.join(folder, SNAPSHOT_MANIFEST), `${JSON.stringify({ collectedBy: 'kaudit collect', includesKeys: options.includeKeys, publicHalves, modes, owners, versions }, null, 2)}\n`);
     results.push({ host: host.name, folder, files, masked });
