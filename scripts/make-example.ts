@@ -117,7 +117,8 @@ async function plantClusterDefects(tree: TreeWriter, spec: KubeadmSpec): Promise
   // cp-3 runs no kube-proxy (a nodeSelector keeps the DaemonSet off it) and has no route to the service network.
   tree.write(cp3.name, '/proc/net/route', procNetRoute([['eth0', '0.0.0.0/0', '10.0.0.1'], ['eth0', '10.0.0.0/24'], ['weave', '10.32.0.0/12']]));
   tree.write(cp3.name, '/etc/systemd/network/10-eth0.network', '[Match]\nName=eth0\n\n[Network]\nAddress=10.0.0.13/24\nGateway=10.0.0.1\nDNS=10.0.0.1\n');
-  tree.write(cp3.name, '/proc/812/cmdline', ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', ''].join('\0'));
+  // Its kubelet as it runs: the command line its unit, drop-in and kubeadm-flags.env give it.
+  tree.write(cp3.name, '/proc/812/cmdline', ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--pod-infra-container-image=registry.k8s.io/pause:3.9', ''].join('\0'));
 
   // worker-2 got the next kubelet before the control plane, and kept a flag 1.27 removed.
   tree.write(worker2.name, '/var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS="--container-runtime=remote --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n');

@@ -36,6 +36,21 @@ const IGNORE_ANNOTATION = 'kaudit.io/ignore';
 const SKIPPED_FOLDERS = ['/proc', '/sys', '/dev', ...NOT_CONFIG_FOLDERS];
 /** On a live node only these are walked: where Kubernetes installs keep their settings. */
 const LIVE_FOLDERS = [...new Set([...LAYOUT_LIVE_FOLDERS, '/etc/etcd', '/etc/etcd.env', '/var/lib/etcd/pki', ...UNIT_DIRS])].sort();
+/** The rules and CIS controls (v1.12) an unknown etcd setting leaves unjudged. */
+const MEMBERSHIP = ['etcd/even-members', 'etcd/no-fault-tolerance', 'etcd/inconsistent-membership', 'etcd/weak-cluster-token'];
+const UNJUDGED_BY_SETTING: Record<string, string[]> = {
+  name: MEMBERSHIP,
+  'initial-cluster': MEMBERSHIP,
+  'initial-cluster-token': ['etcd/weak-cluster-token', 'etcd/inconsistent-membership'],
+  'initial-cluster-state': ['etcd/inconsistent-membership'],
+  'cert-file': ['2.1', 'pki/missing-san', 'pki/untrusted-chain', 'pki/key-mismatch'],
+  'key-file': ['2.1', 'pki/key-mismatch'],
+  'peer-cert-file': ['2.4', 'pki/missing-san', 'pki/untrusted-chain', 'pki/key-mismatch'],
+  'peer-key-file': ['2.4', 'pki/key-mismatch'],
+  'trusted-ca-file': ['2.7', 'pki/untrusted-chain', 'pki/shared-ca'],
+  'peer-trusted-ca-file': ['pki/untrusted-chain'],
+  'data-dir': ['1.1.11', '1.1.12'],
+};
 /** The addon manager (kube-addons.sh in the kube-addon-manager image, or a unit of that name). */
 const ADDON_MANAGER = /kube-addon-manager|kube-addons(-main)?\.sh/;
 
@@ -253,7 +268,7 @@ class HostCollector {
     const processFlags = supervisor.argv.join('\u0000');
     if (unitFlags === processFlags && env.size === 0) return;
     // The binary runs every component in its own process: what it was started with is what they run.
-    const started = readRancherNode(this.ctx, node.layout, { ...supervisor, argv: supervisor.argv }, { words: supervisor.argv.map((text) => ({ text, at: supervisor.at })), env });
+    const started = readRancherNode(this.ctx, node.layout, supervisor, { words: supervisor.argv.map((text) => ({ text, at: supervisor.at })), env });
     for (const component of node.components) {
       if (component.running) continue;
       const same = started.components.find((c) => c.kind === component.kind);
@@ -268,7 +283,7 @@ class HostCollector {
       why: `generated when ${component.binary === 'etcd' && component.image?.includes('etcd-manager') ? 'etcd-manager' : 'the distribution'} starts it; no file of the host holds them`,
       supply: `a snapshot of the running process (kaudit collect on the node, or proc/<pid>/cmdline and proc/<pid>/environ)`,
       at: component.definedAt,
-      affects: ['etcd/even-members', 'etcd/no-fault-tolerance', 'etcd/inconsistent-membership', 'etcd/weak-cluster-token', 'pki/missing-san', '2.1', '2.4', '2.5'],
+      affects: [...new Set(component.unknownSettings!.flatMap((s) => UNJUDGED_BY_SETTING[s] ?? []))],
     });
   }
 
