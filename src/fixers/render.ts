@@ -1,6 +1,7 @@
 import { applyEdits, unifiedDiff } from './text.js';
 import type { ChangeSet } from './changeset.js';
 import type { WriteResult } from './writer.js';
+import { maskSecretsInText } from '../model/secrets.js';
 
 const SECRET_FIELD = /^(\s*(?:-\s+)?(?:secret|client-key-data|token|password):\s*).+$/;
 
@@ -21,7 +22,8 @@ export function redact(text: string): string {
       }
       continue;
     }
-    out.push(line.replace(SECRET_FIELD, '$1<not shown>'));
+    // Then whatever the one notion of a secret says is one (agent-token:, --token=…, K3S_TOKEN=…).
+    out.push(maskSecretsInText(line.replace(SECRET_FIELD, '$1<not shown>')));
   }
   return out.join('\n');
 }

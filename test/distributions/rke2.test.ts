@@ -53,14 +53,17 @@ describe('an RKE2 cluster with the CIS profile', () => {
   });
 });
 
+const AGENT_TOKEN = 'K10agentsecret0123456789abcdef::node:0123456789abcdef';
+
 describe('an RKE2 cluster with planted defects', () => {
   let tree: TreeWriter;
   beforeAll(async () => {
     tree = TreeWriter.temp();
     const pki = new PkiFactory();
     const cas = await writeRancherCluster(tree, pki, RKE2_SPEC);
-    // Added to config.yaml after the last start: the generated pod still runs without it.
-    tree.write('rke2-server-1', '/etc/rancher/rke2/config.yaml', `${tree.read('rke2-server-1', '/etc/rancher/rke2/config.yaml')}  - "anonymous-auth=true"\n`, 0o600);
+    // Added to config.yaml after the last start (with an agent token): the generated pod still runs without it.
+    const config = tree.read('rke2-server-1', '/etc/rancher/rke2/config.yaml').replace('kube-apiserver-arg:', `agent-token: ${AGENT_TOKEN}\nkube-apiserver-arg:`);
+    tree.write('rke2-server-1', '/etc/rancher/rke2/config.yaml', `${config}  - "anonymous-auth=true"\n`, 0o600);
     // server-2's etcd peer certificate was issued by the etcd server CA, which its peers do not trust for peers.
     const wrong = await pki.leaf(cas.etcdServerCa, 'etcd-peer', { dnsNames: ['localhost', 'rke2-server-2'], ipAddresses: ['127.0.0.1', '10.0.2.12'], usages: ['serverAuth', 'clientAuth'] });
     tree.write('rke2-server-2', '/var/lib/rancher/rke2/server/tls/etcd/peer-server-client.crt', wrong.certPem + cas.etcdServerCa.certPem, 0o644);
@@ -81,18 +84,25 @@ describe('an RKE2 cluster with planted defects', () => {
       'pki/cert-expired rke2-agent-1 rke2-agent-1/var/lib/rancher/rke2/agent/serving-kubelet.crt:1',
       // the kube-apiserver-arg item, and the note that the generated pod still runs without it
       'component/restart-pending rke2-server-1 rke2-server-1/etc/rancher/rke2/config.yaml:1',
-      'auth/anonymous-auth rke2-server-1 rke2-server-1/etc/rancher/rke2/config.yaml:9',
+      'auth/anonymous-auth rke2-server-1 rke2-server-1/etc/rancher/rke2/config.yaml:10',
       // where etcd's peer certificate is named: the config file RKE2 wrote for etcd
       'pki/untrusted-chain rke2-server-2 rke2-server-2/var/lib/rancher/rke2/server/db/etcd/config:23',
       'pki/key-permissions rke2-server-3 rke2-server-3/etc/rancher/rke2/rke2.yaml:19',
     ]);
     const pending = findings.find((f) => f.ruleId === 'component/restart-pending')!;
     expect(pending.message).toBe('kube-apiserver on rke2-server-1 needs a restart: what its distribution generated at the last start differs from its definition (--anonymous-auth runs as false, set to true)');
-    expect(pending.related.map((r) => `${r.file}:${r.line}`)).toEqual(['rke2-server-1/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml:1', 'rke2-server-1/etc/rancher/rke2/config.yaml:9']);
+    expect(pending.related.map((r) => `${r.file}:${r.line}`)).toEqual(['rke2-server-1/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml:1', 'rke2-server-1/etc/rancher/rke2/config.yaml:10']);
   });
 
   it('fixes the definition (config.yaml), never the generated pod; the next scan shows neither the finding nor a pending restart', async () => {
     const scan = scanPaths([tree.dir]);
+    // The dry run's diff of config.yaml shows the agent token beside the change only masked.
+    const { planFixes } = await import('../../src/fixers/index.js');
+    const { renderChanges } = await import('../../src/fixers/render.js');
+    const dryRun = renderChanges(await planFixes(scan.cluster, scan.findings.filter((f) => f.ruleId === 'auth/anonymous-auth'), { now: new Date() }));
+    expect(dryRun).toContain('+  - "anonymous-auth=false"');
+    expect(dryRun).toContain(' agent-token: *****');
+    expect(dryRun).not.toContain(AGENT_TOKEN);
     const pod = tree.read('rke2-server-1', '/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml');
     const after = await fixAndRescan(tree.dir, scan, ['auth/anonymous-auth', 'pki/key-permissions']);
     expect(tree.read('rke2-server-1', '/etc/rancher/rke2/config.yaml')).toContain('  - "anonymous-auth=false"\n');
