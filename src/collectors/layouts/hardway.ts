@@ -20,4 +20,5 @@ export const HARD_WAY: Layout = {
   notConfig: ['/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/run/containerd', '/var/log'],
   liveFolders: ['/var/lib/kubernetes', '/etc/etcd', '/var/lib/kubelet', '/var/lib/kube-proxy', '/etc/kubernetes', '/etc/default', '/etc/cni/net.d', '/etc/containerd'],
   definitions: 'unit',
+  files: { pkiDir: '/var/lib/kubernetes', etcdDataDir: '/var/lib/etcd' },
 };

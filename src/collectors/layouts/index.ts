@@ -64,5 +64,10 @@ export function kubeconfigUserOf(hostPath: string): ComponentKind | undefined {
   return KUBECONFIG_USERS.get(hostPath);
 }
 
+/** The layout a host's distribution names (for the files the CIS benchmark asks about). */
+export function layoutNamed(name: string | undefined): Layout | undefined {
+  return LAYOUTS.find((l) => l.name === name);
+}
+
 /** The addon folders and who applies them; a folder no addon manager reads needs no mode label. */
 export const ADDON_FOLDERS: ReadonlyArray<{ dir: string; appliedBy: string }> = LAYOUTS.flatMap((l) => (l.addons ? [l.addons] : []));

@@ -26,6 +26,8 @@ export const KOPS: Layout = {
   notConfig: ['/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/run/containerd', '/var/log', '/opt/cni/bin'],
   liveFolders: ['/etc/kubernetes', '/srv/kubernetes', '/var/lib/kubelet', '/var/lib/kube-proxy', '/var/lib/kube-controller-manager', '/var/lib/kube-scheduler', '/etc/sysconfig', '/etc/cni/net.d'],
   definitions: 'static-pod',
+  // etcd's data is on the etcd volume etcd-manager mounts (/mnt/master-vol-…): only its process shows where.
+  files: { adminKubeconfig: '/var/lib/kubectl/kubeconfig', pkiDir: '/srv/kubernetes' },
 };
 
 /** Where etcd-manager's own settings are, and what it gives etcd (pkg/etcd/etcdprocess.go). */

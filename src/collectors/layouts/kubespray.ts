@@ -27,4 +27,5 @@ export const KUBESPRAY: Layout = {
   liveFolders: ['/etc/kubernetes', '/etc/ssl/etcd', '/etc/etcd.env', '/var/lib/kubelet', '/etc/cni/net.d', '/etc/containerd'],
   definitions: 'static-pod',
   addons: { dir: '/etc/kubernetes/addons', appliedBy: 'installer' },
+  files: { adminKubeconfig: '/etc/kubernetes/admin.conf', pkiDir: '/etc/kubernetes/ssl', etcdDataDir: '/var/lib/etcd' },
 };

@@ -41,6 +41,7 @@ function rancherLayout(program: 'k3s' | 'rke2', extra: Pick<Layout, 'references'
     liveFolders: [`/etc/rancher/${program}`, data, '/var/lib/kubelet/pki', '/usr/local/lib/systemd/system'],
     definitions: 'distribution-config',
     addons: { dir: `${data}/server/manifests`, appliedBy: 'distribution' },
+    files: { adminKubeconfig: `${data}/server/cred/admin.kubeconfig`, pkiDir: `${data}/server/tls`, etcdDataDir: `${data}/server/db/etcd` },
     renewsCertificates:
       program === 'k3s'
         ? 'k3s renews its client and serving certificates each time it starts, when they are expired or within 90 days of expiring (https://docs.k3s.io/advanced#certificate-management)'

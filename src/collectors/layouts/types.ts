@@ -51,4 +51,9 @@ export interface Layout {
   addons?: { dir: string; appliedBy: 'addon-manager' | 'installer' | 'distribution' };
   /** What this layout's distribution does to the components it runs, said in findings and docs. */
   renewsCertificates?: string;
+  /**
+   * Where the files the CIS benchmark asks about are in this layout (kube-bench keeps the
+   * same table per distribution): the administrator's kubeconfig, the PKI folder, etcd's data.
+   */
+  files: { adminKubeconfig?: string; pkiDir: string; etcdDataDir?: string };
 }
