@@ -84,37 +84,64 @@ function sameSettings(a: Setting[], b: Setting[]): boolean {
   return x.size === y.size && [...x].every(([name, value]) => y.get(name) === value);
 }
 
+interface Candidate {
+  process: Process;
+  kind: ComponentKind;
+  binary: string;
+  settings: Setting[];
+  observed: Map<string, string>;
+}
+
 /**
  * Attaches each process to the definition it runs (`running`), and returns the processes
- * that no definition of the host describes, as components of their own.
+ * that no definition of the host describes, as components of their own. Per kind, the
+ * pairs that agree most are matched first; a process that agrees with no definition is
+ * another instance (an etcd started by hand beside a packaged unit), unless it is the one
+ * process and the unit the one definition of its kind.
  */
 export function attachProcesses(ctx: HostContext, definitions: Component[], processes: Process[]): Component[] {
-  const byKind = new Map<ComponentKind, Component[]>();
-  for (const component of definitions) byKind.set(component.kind, [...(byKind.get(component.kind) ?? []), component]);
-  const own: Component[] = [];
+  const byKind = new Map<ComponentKind, { definitions: Component[]; processes: Candidate[] }>();
+  const group = (kind: ComponentKind) => {
+    let entry = byKind.get(kind);
+    if (!entry) byKind.set(kind, (entry = { definitions: [], processes: [] }));
+    return entry;
+  };
+  for (const component of definitions) group(component.kind).definitions.push(component);
   for (const process of processes) {
     const command = identifyCommand(process.argv.map((text) => ({ text, at: process.at })));
     if (!command) continue;
     if (command.kind === 'etcd') readEnviron(ctx, process);
     const settings = processSettings(process, command.kind, parseFlags(command.args));
-    const observed = lastByName(settings);
-    const candidates = byKind.get(command.kind) ?? [];
-    const free = candidates.filter((c) => c.running?.source !== 'process');
-    const best = [...free].sort((a, b) => agreement(b, observed) - agreement(a, observed))[0];
-    if (best) {
-      best.running = { source: 'process', at: process.at, settings, pid: process.pid };
-      // etcd-manager keeps each etcd release in /opt/etcd-v<version>/.
-      const release = /etcd-v(\d+\.\d+\.\d+)\//.exec(process.argv[0] ?? '')?.[1];
-      if (release && !best.version) {
-        best.version = release;
-        best.versionAt = process.at;
-      }
-      continue;
+    group(command.kind).processes.push({ process, kind: command.kind, binary: command.binary, settings, observed: lastByName(settings) });
+  }
+  const own: Component[] = [];
+  for (const { definitions: defs, processes: procs } of byKind.values()) {
+    const pairs = defs.flatMap((definition) => procs.map((candidate) => ({ definition, candidate, score: agreement(definition, candidate.observed) })));
+    pairs.sort((a, b) => b.score - a.score);
+    const onlyOnes = defs.length === 1 && procs.length === 1;
+    const matched = new Set<Candidate>();
+    for (const { definition, candidate, score } of pairs) {
+      if (matched.has(candidate) || definition.running?.source === 'process' || (score === 0 && !onlyOnes)) continue;
+      attach(definition, candidate);
+      matched.add(candidate);
     }
-    // A wrapper and its child (go-runner and kube-apiserver) run one command line: one component.
-    const seen = [...candidates.flatMap((c) => (c.running ? [c.running.settings] : [])), ...own.filter((c) => c.kind === command.kind).map((c) => c.settings)];
-    if (seen.some((other) => sameSettings(other, settings))) continue;
-    own.push({ kind: command.kind, host: ctx.host.name, source: 'process', definedAt: process.at, binary: command.binary, settings, mounts: [] });
+    for (const candidate of procs.filter((c) => !matched.has(c))) {
+      // A wrapper and its child (go-runner and kube-apiserver) run one command line: one component.
+      const seen = [...defs.flatMap((d) => (d.running ? [d.running.settings] : [])), ...own.filter((c) => c.kind === candidate.kind).map((c) => c.settings)];
+      if (seen.some((other) => sameSettings(other, candidate.settings))) continue;
+      own.push({ kind: candidate.kind, host: ctx.host.name, source: 'process', definedAt: candidate.process.at, binary: candidate.binary, settings: candidate.settings, mounts: [] });
+    }
   }
   return own;
+}
+
+function attach(definition: Component, candidate: Candidate): void {
+  const { process } = candidate;
+  definition.running = { source: 'process', at: process.at, settings: candidate.settings, pid: process.pid };
+  // etcd-manager keeps each etcd release in /opt/etcd-v<version>/.
+  const release = /etcd-v(\d+\.\d+\.\d+)\//.exec(process.argv[0] ?? '')?.[1];
+  if (release && !definition.version) {
+    definition.version = release;
+    definition.versionAt = process.at;
+  }
 }
