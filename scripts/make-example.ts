@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { generateKeyPair, privateKeyPem } from '../src/pki/issue.js';
 import { randomBytes } from 'node:crypto';
 import { WEAVE_CONFLIST } from '../test/support/cni.js';
+import { ADDON_MANAGER_POD } from '../test/support/addon-manager.js';
 import { DEFAULT_SPEC, apiserverManifest, encryptionConfig, etcdManifest, makeCAs, writeControlPlane, writeKubeletClient, writeWorker, type KubeadmSpec } from '../test/support/kubeadm.js';
 import { procNetRoute } from '../test/support/routes.js';
 import { PkiFactory } from '../test/support/pki.js';
@@ -100,7 +101,8 @@ async function plantClusterDefects(tree: TreeWriter, spec: KubeadmSpec): Promise
     .replace('    volumeMounts:\n', '    volumeMounts:\n    - mountPath: /etc/kubernetes/enc\n      name: k8s-enc\n      readOnly: true\n');
   tree.write(cp1.name, '/etc/kubernetes/manifests/kube-apiserver.yaml', cp1Apiserver, 0o600);
 
-  // Addons applied by the addon manager: one without its mode label, one asking for a scheduler nobody runs.
+  // Addons applied by the addon manager (its static pod on cp-1): one without its mode label, one asking for a scheduler nobody runs.
+  tree.write(cp1.name, '/etc/kubernetes/manifests/kube-addon-manager.yaml', ADDON_MANAGER_POD, 0o600);
   tree.write(cp1.name, '/etc/kubernetes/addons/metrics-server/service-account.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: metrics-server\n  namespace: kube-system\n  labels:\n    k8s-app: metrics-server\n');
   tree.write(cp1.name, '/etc/kubernetes/addons/batch/nightly-report.yaml', [
     'apiVersion: batch/v1', 'kind: CronJob', 'metadata:', '  name: nightly-report', '  namespace: kube-system', '  labels:', '    addonmanager.kubernetes.io/mode: Reconcile',
@@ -115,7 +117,8 @@ async function plantClusterDefects(tree: TreeWriter, spec: KubeadmSpec): Promise
   // cp-3 runs no kube-proxy (a nodeSelector keeps the DaemonSet off it) and has no route to the service network.
   tree.write(cp3.name, '/proc/net/route', procNetRoute([['eth0', '0.0.0.0/0', '10.0.0.1'], ['eth0', '10.0.0.0/24'], ['weave', '10.32.0.0/12']]));
   tree.write(cp3.name, '/etc/systemd/network/10-eth0.network', '[Match]\nName=eth0\n\n[Network]\nAddress=10.0.0.13/24\nGateway=10.0.0.1\nDNS=10.0.0.1\n');
-  tree.write(cp3.name, '/proc/812/cmdline', ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', ''].join('\0'));
+  // Its kubelet as it runs: the command line its unit, drop-in and kubeadm-flags.env give it.
+  tree.write(cp3.name, '/proc/812/cmdline', ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--pod-infra-container-image=registry.k8s.io/pause:3.9', ''].join('\0'));
 
   // worker-2 got the next kubelet before the control plane, and kept a flag 1.27 removed.
   tree.write(worker2.name, '/var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS="--container-runtime=remote --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n');

@@ -64,3 +64,34 @@ describe('deploy/', () => {
     expect(pod.containers[0].args.join(' ')).toContain('collect --host-root /host');
   });
 });
+
+describe('kaudit collect on a k3s node', () => {
+  it("records k3s's variables of its process (the token masked, every other variable left on the node), and its command line; what runs differently from the unit is a pending restart", async () => {
+    const { writeRancherCluster, K3S_SPEC } = await import('./support/rancher.js');
+    const { PkiFactory } = await import('./support/pki.js');
+    const { TreeWriter } = await import('./support/tree.js');
+    const tree = TreeWriter.temp();
+    try {
+      await writeRancherCluster(tree, new PkiFactory(), { ...K3S_SPEC, nodes: [K3S_SPEC.nodes[0]] });
+      const hostRoot = tree.real('k3s-server-1', '/');
+      fs.rmSync(path.join(hostRoot, '.kaudit-snapshot.json'));
+      fs.writeFileSync(path.join(hostRoot, 'var/lib/rancher/k3s/.placeholder'), '');
+      // k3s was started with a scheduler flag its unit no longer gives.
+      tree.write('k3s-server-1', '/proc/701/cmdline', ['/usr/local/bin/k3s', 'server', '--kube-scheduler-arg=profiling=true', ''].join('\0'));
+      tree.write('k3s-server-1', '/proc/701/environ', ['HOME=/root', 'K3S_TOKEN=K10topsecret::server:abc', 'AWS_SECRET_ACCESS_KEY=never-copied', ''].join('\0'));
+      const out = path.join(os.tmpdir(), `kaudit-collect-k3s-${process.pid}`);
+      const run = kaudit(['collect', '--host-root', hostRoot, '--output', out]);
+      expect(run.status, run.stderr).toBe(0);
+      const snapshot = path.join(out, 'k3s-server-1');
+      expect(fs.readFileSync(path.join(snapshot, 'proc/701/environ'), 'utf8').split('\0')).toEqual(['K3S_TOKEN=*****', '']);
+      expect(fs.readFileSync(path.join(snapshot, 'proc/701/cmdline'), 'utf8')).toBe(['/usr/local/bin/k3s', 'server', '--kube-scheduler-arg=profiling=true', ''].join('\0'));
+      expect(fs.readFileSync(path.join(snapshot, 'etc/rancher/k3s/config.yaml'), 'utf8')).toContain('kube-apiserver-arg:');
+      // The process runs a flag its unit no longer gives: a pending restart, also in the snapshot.
+      const scan = JSON.parse(kaudit(['scan', out, '--format', 'json']).stdout) as { findings: Array<{ ruleId: string; message: string }> };
+      expect(scan.findings.filter((f) => f.ruleId === 'component/restart-pending').map((f) => f.message)).toEqual(['kube-scheduler on k3s-server-1 needs a restart: its running process (pid 701) differs from its definition (--profiling runs as true, set to false)']);
+      fs.rmSync(out, { recursive: true, force: true });
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

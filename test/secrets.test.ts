@@ -173,12 +173,10 @@ describe('secrets in the scanned tree', () => {
     const run = kaudit(['scan', tree.dir, '--format', 'json']);
     const rules = new Set((JSON.parse(run.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId));
     expect([...rules].sort()).toEqual([
-      'addons/missing-mode-label', // the bootstrap token Secret has no addon-manager label
       'auth/anonymous-auth',
       'auth/insecure-authorization',
       'auth/no-user-authn',
       'auth/static-credentials',
-      'bootstrap/tls-bootstrap',
       'encryption/no-aescbc-provider', // encryption.json's entry is for configmaps only
       'encryption/weak-key',
       'etcd/no-client-cert-auth', // the etcd of etc/etcd.env

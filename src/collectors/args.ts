@@ -46,6 +46,12 @@ export function identifyCommand(words: Word[]): CommandLine | undefined {
   const binary = basename(words[0].text);
   const kind = COMPONENT_BINARIES[binary];
   if (kind) return { kind, binary, args: words.slice(1) };
+  if (binary === 'go-runner') {
+    // kOps and the release images start components through go-runner: its own flags
+    // (--log-file, --also-stdout) come first, then the component's command line.
+    const start = words.findIndex((w, i) => i > 0 && !w.text.startsWith('-') && COMPONENT_BINARIES[basename(w.text)] !== undefined);
+    return start > 0 ? identifyCommand(words.slice(start)) : undefined;
+  }
   if (binary === 'hyperkube' && words.length > 1) {
     const sub = words[1].text;
     const subKind = HYPERKUBE_COMMANDS[sub] ?? COMPONENT_BINARIES[sub];

@@ -10,38 +10,50 @@ import { readPkiFile } from './pki-files.js';
 import { readProcesses, readRoutes } from './proc.js';
 import { componentReferences } from './references.js';
 import { componentFromStaticPod } from './static-pod.js';
-import { UNIT_DIRS, componentFromUnit, etcdEnvironmentSettings } from './systemd.js';
-import { weaveFromUnit } from './weave-unit.js';
-import { asRecord, asString, type YamlDocument } from './yaml-source.js';
+import { UNIT_DIRS, componentFromUnit, etcdEnvironmentSettings, unitFiles } from './systemd.js';
+import { asArray, asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { Cluster } from '../model/cluster.js';
 import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
-import type { Component, FileReference, Host, Manifest } from '../model/types.js';
+import type { Component, FileReference, Host, Manifest, Process } from '../model/types.js';
+import { describeHost, detectLayout } from './distribution.js';
+import { etcdFromEtcdManager } from './kops.js';
+import { LAYOUTS, LIVE_FOLDERS as LAYOUT_LIVE_FOLDERS, NOT_CONFIG_FOLDERS, RANCHER_LAYOUTS, staticPodDirOf } from './layouts/index.js';
+import { fillFromRunning, rancherDistribution, readRancherNode, type RancherNode } from './rancher.js';
+import { attachProcesses, readEnviron } from './running.js';
+import { templateOf } from './specifiers.js';
+import { markSupersededCertificates } from './pki-history.js';
+import { weaveFromUnit } from './weave-unit.js';
 
 const PKI_EXTENSIONS = new Set(['.crt', '.pem', '.key', '.cert', '.der', '.pub']);
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.kubeconfig', '.conf']);
-const ETCD_ENV_FILES = ['/etc/etcd.env', '/etc/default/etcd', '/etc/etcd/etcd.conf'];
-const STATIC_POD_DIR = '/etc/kubernetes/manifests/';
+const ETCD_ENV_FILES = [...new Set([...LAYOUTS.flatMap((l) => l.etcdEnvFiles), '/etc/etcd.env', '/etc/default/etcd', '/etc/etcd/etcd.conf'])];
 const CNI_DIR = '/etc/cni/net.d/';
 /** `kaudit.io/ignore: "rule[,rule]: reason"` on a manifest covers the whole document. */
 const IGNORE_ANNOTATION = 'kaudit.io/ignore';
-/** Never walked in a snapshot: kernel views, and kubelet's and the runtime's pod data (secrets, images). */
-const SKIPPED_FOLDERS = ['/proc', '/sys', '/dev', '/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/var/log'];
+/**
+ * Never walked in a snapshot: kernel views, and what the layouts name as no configuration
+ * (pod volumes, image layers and snapshotter folders, logs).
+ */
+const SKIPPED_FOLDERS = ['/proc', '/sys', '/dev', ...NOT_CONFIG_FOLDERS];
 /** On a live node only these are walked: where Kubernetes installs keep their settings. */
-const LIVE_FOLDERS = [
-  '/etc/kubernetes',
-  '/etc/etcd',
-  '/etc/ssl/etcd',
-  '/etc/cni/net.d',
-  '/etc/default',
-  '/etc/etcd.env',
-  '/etc/containerd',
-  '/srv/kubernetes',
-  '/var/lib/kubernetes',
-  '/var/lib/kubelet',
-  '/var/lib/kube-proxy',
-  '/var/lib/etcd/pki',
-  ...UNIT_DIRS,
-];
+const LIVE_FOLDERS = [...new Set([...LAYOUT_LIVE_FOLDERS, '/etc/etcd', '/etc/etcd.env', '/var/lib/etcd/pki', ...UNIT_DIRS])].sort();
+/** The rules and CIS controls (v1.12) an unknown etcd setting leaves unjudged. */
+const MEMBERSHIP = ['etcd/even-members', 'etcd/no-fault-tolerance', 'etcd/inconsistent-membership', 'etcd/weak-cluster-token'];
+const UNJUDGED_BY_SETTING: Record<string, string[]> = {
+  name: MEMBERSHIP,
+  'initial-cluster': MEMBERSHIP,
+  'initial-cluster-token': ['etcd/weak-cluster-token', 'etcd/inconsistent-membership'],
+  'initial-cluster-state': ['etcd/inconsistent-membership'],
+  'cert-file': ['2.1', 'pki/missing-san', 'pki/untrusted-chain', 'pki/key-mismatch'],
+  'key-file': ['2.1', 'pki/key-mismatch'],
+  'peer-cert-file': ['2.4', 'pki/missing-san', 'pki/untrusted-chain', 'pki/key-mismatch'],
+  'peer-key-file': ['2.4', 'pki/key-mismatch'],
+  'trusted-ca-file': ['2.7', 'pki/untrusted-chain', 'pki/shared-ca'],
+  'peer-trusted-ca-file': ['pki/untrusted-chain'],
+  'data-dir': ['1.1.11', '1.1.12'],
+};
+/** The addon manager (kube-addons.sh in the kube-addon-manager image, or a unit of that name). */
+const ADDON_MANAGER = /kube-addon-manager|kube-addons(-main)?\.sh/;
 
 function extensionOf(hostPath: string): string {
   return path.extname(hostPath).toLowerCase();
@@ -53,6 +65,8 @@ function isUnitFile(hostPath: string): boolean {
 
 class HostCollector {
   private readonly pkiRead = new Set<string>();
+  /** The first of this host's certificates in the cluster's list. */
+  private readonly firstCertificate: number;
   private readonly manifestFiles = new Set<string>();
 
   constructor(
@@ -60,7 +74,9 @@ class HostCollector {
     private readonly live: boolean,
     /** Walk only this host path (a single file given on the command line). */
     private readonly only?: string,
-  ) {}
+  ) {
+    this.firstCertificate = ctx.cluster.certificates.length;
+  }
 
   private get cluster(): Cluster {
     return this.ctx.cluster;
@@ -138,7 +154,7 @@ class HostCollector {
     const ctx = this.ctx;
     const onProblem = (hostPath: string, message: string) => ctx.warn(hostPath, message);
     const starts = this.only ? [this.only] : this.live ? LIVE_FOLDERS : ['/'];
-    const skip = new Set(this.live ? ['/var/lib/kubelet/pods'] : SKIPPED_FOLDERS);
+    const skip = new Set(this.live ? NOT_CONFIG_FOLDERS : SKIPPED_FOLDERS);
     const onFolder = (hostPath: string, stat: fs.Stats) => ctx.recordFacts(hostPath, stat);
     const files = starts.flatMap((start) => walk(ctx.fs, start, { skip, onProblem, onFolder }));
 
@@ -148,10 +164,10 @@ class HostCollector {
       const hostPath = entry.hostPath;
       ctx.recordFacts(hostPath, entry.stat);
       const ext = extensionOf(hostPath);
+      const staticPodDir = staticPodDirOf(hostPath);
       if (isUnitFile(hostPath)) {
-        const relative = hostPath.slice(UNIT_DIRS.find((dir) => hostPath.startsWith(`${dir}/`))!.length + 1);
-        if (ext === '.service' && !relative.includes('/')) unitNames.add(relative);
-        else if (relative.includes('.service.d/')) unitNames.add(relative.split('.service.d/')[0] + '.service');
+        const unit = this.unitNameOf(hostPath, entry.real);
+        if (unit) unitNames.add(unit);
       } else if (hostPath.startsWith('/etc/systemd/network/') && ext === '.network') {
         this.readNetworkFile(hostPath);
       } else if (hostPath.startsWith(CNI_DIR) && ['.conf', '.conflist', '.json'].includes(ext)) {
@@ -160,20 +176,16 @@ class HostCollector {
         continue; // read through the units that name them, or as etcd's own file below
       } else if (PKI_EXTENSIONS.has(ext)) {
         this.readPki(hostPath);
-      } else if (YAML_EXTENSIONS.has(ext) || path.basename(hostPath) === 'kubeconfig') {
+      } else if (YAML_EXTENSIONS.has(ext) || path.basename(hostPath) === 'kubeconfig' || staticPodDir) {
         const docs = this.ctx.readYaml(hostPath, ext === '.conf' || ext === '.json');
         this.addManifests(hostPath, docs);
         if (docs.some((d) => isKubeconfig(d.data))) this.readKubeconfigFile(hostPath);
-        const inStaticPodDir = hostPath.startsWith(STATIC_POD_DIR) && !hostPath.slice(STATIC_POD_DIR.length).includes('/');
-        if (inStaticPodDir || ctx.host.loose) {
-          for (const doc of docs) {
-            const component = componentFromStaticPod(ctx, hostPath, doc);
-            if (component) components.push(component);
-          }
-        }
+        // A manifest the distribution generates at each start is what runs, not a definition (layouts/rancher.ts).
+        if ((staticPodDir && !staticPodDir.generated) || ctx.host.loose) components.push(...this.staticPodComponents(hostPath, docs));
       }
     }
     for (const unit of [...unitNames].sort()) {
+      if (ADDON_MANAGER.test(unit)) this.cluster.addonManagers.push(ctx.at(unitFiles(ctx, unit)[0] ?? `/etc/systemd/system/${unit}`, 1));
       const component = componentFromUnit(ctx, unit);
       if (component) components.push(component);
       const weave = component ? undefined : weaveFromUnit(ctx, unit);
@@ -183,22 +195,101 @@ class HostCollector {
       const fromEnv = this.etcdFromEnvFile();
       if (fromEnv) components.push(fromEnv);
     }
+    const processes = readProcesses(ctx);
     // Pushed one by one: a spread of a huge list (a router's route table) overflows the stack.
-    for (const process of readProcesses(ctx)) this.cluster.processes.push(process);
-    for (const component of this.componentsFromProcesses(components)) components.push(component);
+    for (const process of processes) this.cluster.processes.push(process);
     for (const route of readRoutes(ctx)) this.cluster.routes.push(route);
+    for (const process of processes) if (process.argv.some((word) => ADDON_MANAGER.test(path.basename(word)))) this.cluster.addonManagers.push(process.at);
+
+    const detected = this.only || ctx.host.loose ? undefined : detectLayout(ctx);
+    const rancherLayout = RANCHER_LAYOUTS.find((l) => l.name === detected?.layout.name);
+    const supervisor = rancherLayout && processes.find((p) => path.basename(p.argv[0] ?? '') === rancherLayout.program);
+    const node = rancherLayout ? readRancherNode(ctx, rancherLayout, supervisor) : undefined;
+    if (node) components.push(...node.components);
+    for (const component of attachProcesses(ctx, components, processes)) components.push(component);
+    // A distribution's definition is partial (its defaults are kaudit's tables): what runs fills it in.
+    for (const component of components) if (component.source === 'distribution') fillFromRunning(component);
+    if (node) this.finishRancherNode(node, supervisor);
 
     for (const component of components) {
       applyConfigFile(ctx, component);
+      const lowest = node?.configLevelDefaults.get(component);
+      if (lowest) component.settings = [...lowest, ...component.settings];
       recordSettingPaths(ctx, component);
       const recorded = ctx.snapshot?.versions[component.kind];
       if (!component.version && recorded) {
         component.version = recorded;
         component.versionAt = ctx.at(`/${SNAPSHOT_MANIFEST}`, 1);
       }
+      // k3s and RKE2 run the Kubernetes release they are named after (v1.31.4+k3s1 runs 1.31.4).
+      const release = node?.version && node.components.includes(component) ? /^v?(\d+\.\d+\.\d+)/.exec(node.version.text)?.[1] : undefined;
+      if (!component.version && release) {
+        component.version = release;
+        component.versionAt = node!.version!.at;
+      }
+      if (component.unknownSettings) this.sayUnknown(component);
       this.cluster.components.push(component);
       this.followReferences(component);
     }
+    if (node) ctx.host.distribution = rancherDistribution(node, ctx);
+    else if (detected) ctx.host.distribution = describeHost(ctx, detected, components);
+  }
+
+  /** The components of a static pod file (kOps's etcd-manager pods stand for the etcd they run). */
+  private staticPodComponents(hostPath: string, docs: YamlDocument[]): Component[] {
+    const out: Component[] = [];
+    for (const doc of docs) {
+      const image = asString(asRecord(asArray(asRecord(asRecord(doc.data)?.spec)?.containers)[0])?.image) ?? '';
+      if (ADDON_MANAGER.test(image)) this.cluster.addonManagers.push(this.ctx.at(hostPath, doc.line));
+      const component = componentFromStaticPod(this.ctx, hostPath, doc) ?? etcdFromEtcdManager(this.ctx, hostPath, doc);
+      if (component) out.push(component);
+    }
+    return out;
+  }
+
+  /**
+   * The unit a file of a unit folder belongs to. A link that gives a unit another name
+   * (an `Alias=`, or `systemctl link`) is the unit it points to, not a second one; a
+   * `.wants/` link to a template's instance enables that instance.
+   */
+  private unitNameOf(hostPath: string, real: string): string | undefined {
+    const dir = UNIT_DIRS.find((d) => hostPath.startsWith(`${d}/`))!;
+    const relative = hostPath.slice(dir.length + 1);
+    if (relative.includes('.service.d/')) return relative.split('.service.d/')[0] + '.service';
+    if (extensionOf(hostPath) !== '.service') return undefined;
+    const name = path.basename(relative);
+    const target = path.basename(this.ctx.fs.hostPathOf(real));
+    if (relative.includes('/')) return templateOf(name) && target === templateOf(name) ? name : undefined;
+    if (target !== name && target.endsWith('.service')) return templateOf(name) && target === templateOf(name) ? name : target;
+    return /@\.service$/.test(name) ? undefined : name; // a template (`etcd@.service`) runs nothing by itself
+  }
+
+  /** What k3s and RKE2 run now: their processes and generated files, and the process of the binary itself. */
+  private finishRancherNode(node: RancherNode, supervisor: Process | undefined): void {
+    if (!supervisor || !node.unit) return;
+    readEnviron(this.ctx, supervisor);
+    const env = new Map((supervisor.env ?? []).map((v) => [v.name, { value: v.value, at: supervisor.envAt ?? supervisor.at }]));
+    const unitFlags = node.unit.words.map((w) => w.text).join('\u0000');
+    const processFlags = supervisor.argv.join('\u0000');
+    if (unitFlags === processFlags && env.size === 0) return;
+    // The binary runs every component in its own process: what it was started with is what they run.
+    const started = readRancherNode(this.ctx, node.layout, supervisor, { words: supervisor.argv.map((text) => ({ text, at: supervisor.at })), env });
+    for (const component of node.components) {
+      if (component.running) continue;
+      const same = started.components.find((c) => c.kind === component.kind);
+      if (same) component.running = { source: 'process', at: supervisor.at, settings: same.settings, pid: supervisor.pid };
+    }
+  }
+
+  /** What a source cannot show is said once, with the rules it leaves unjudged. */
+  private sayUnknown(component: Component): void {
+    this.cluster.addUnknown({
+      what: `${component.kind} of ${path.basename(component.definedAt.file)} on ${component.host}: ${component.unknownSettings!.map((s) => `--${s}`).join(', ')}`,
+      why: `generated when ${component.binary === 'etcd' && component.image?.includes('etcd-manager') ? 'etcd-manager' : 'the distribution'} starts it; no file of the host holds them`,
+      supply: `a snapshot of the running process (kaudit collect on the node, or proc/<pid>/cmdline and proc/<pid>/environ)`,
+      at: component.definedAt,
+      affects: [...new Set(component.unknownSettings!.flatMap((s) => UNJUDGED_BY_SETTING[s] ?? []))],
+    });
   }
 
   /** kubespray and distribution packages may keep etcd's settings in an env file only. */
@@ -213,39 +304,6 @@ class HostCollector {
       return { kind: 'etcd', host: this.ctx.host.name, source: 'env-file', definedAt: this.ctx.at(hostPath, 1), binary: 'etcd', settings, mounts: [] };
     }
     return undefined;
-  }
-
-  /**
-   * Running processes are components too, unless a file of the host already describes them
-   * (every flag of the process is in that file's definition): then the file, which a fix
-   * can edit, stands for them.
-   */
-  private componentsFromProcesses(defined: Component[]): Component[] {
-    const out: Component[] = [];
-    // By a set of name=value per component: linear, however many flags a command line has.
-    const written = new Map<Component, Set<string>>();
-    const describes = (c: Component, flags: Array<{ name: string; value: string }>) => {
-      if (c.settings.length === 0) return false;
-      let set = written.get(c);
-      if (!set) written.set(c, (set = new Set(c.settings.map((s) => `${s.name}\u0000${s.value}`))));
-      return flags.every((f) => set.has(`${f.name}\u0000${f.value}`));
-    };
-    for (const process of this.cluster.processes.filter((p) => p.host === this.ctx.host.name)) {
-      const command = identifyCommand(process.argv.map((text) => ({ text, at: process.at })));
-      if (!command) continue;
-      const flags = parseFlags(command.args);
-      if (defined.some((c) => c.kind === command.kind && describes(c, flags))) continue;
-      out.push({
-        kind: command.kind,
-        host: this.ctx.host.name,
-        source: 'process',
-        definedAt: process.at,
-        binary: command.binary,
-        settings: flags,
-        mounts: [],
-      });
-    }
-    return out;
   }
 
   /** Records the files a component names, and reads those the walk did not already read. */
@@ -287,6 +345,7 @@ class HostCollector {
         if (ref.exists && !ref.hostPath.includes('#')) this.readPki(ref.hostPath);
       }
     }
+    markSupersededCertificates(this.ctx, this.cluster.certificates.slice(this.firstCertificate));
   }
 }
 

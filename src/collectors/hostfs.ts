@@ -8,6 +8,12 @@ const MAX_LINK_HOPS = 40; // as Linux's MAXSYMLINKS
 /** Why a host path was not read (a link out of the root, a loop, a FIFO, too big): one line. */
 export { ReadRefused as HostPathError };
 
+/**
+ * Told of every file and folder the reader opens, by real path: tests count what a scan
+ * reads (that image layers are never opened) without changing what it reads. Unset in use.
+ */
+export const readProbe: { onOpen?: (real: string, kind: 'file' | 'folder') => void } = {};
+
 export interface ResolvedPath {
   /** Real path on this machine, always inside the host root. */
   real: string;
@@ -112,6 +118,7 @@ export class HostFS {
   readFile(hostPath: string, kind: FileKind = fileKindOf(hostPath)): { data: Buffer; stat: Stats } | undefined {
     const resolved = this.resolve(hostPath);
     if (!resolved) return undefined;
+    readProbe.onOpen?.(resolved.real, 'file');
     return readTreeFile(resolved.real, { kind, within: this.realRoot });
   }
 
@@ -125,6 +132,7 @@ export class HostFS {
     }
     if (!resolved?.stat.isDirectory()) return [];
     try {
+      readProbe.onOpen?.(resolved.real, 'folder');
       return listFolder(resolved.real).map((entry) => entry.name).sort();
     } catch {
       return [];
@@ -200,6 +208,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     options.onFolder?.(hostPath, stat);
     let entries: Dirent[];
     try {
+      readProbe.onOpen?.(real, 'folder');
       entries = listFolder(real);
     } catch (error) {
       options.onProblem(hostPath, `folder cannot be read (${(error as ReadRefused).code ?? 'error'})`);

@@ -52,6 +52,7 @@ function readSnapshot(cluster: Cluster, hostRoot: string, host: Host): Snapshot 
     if (parsed.owners && typeof parsed.owners === 'object') {
       snapshot.owners = new Map(Object.entries(parsed.owners).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     }
+    if (parsed.versions && typeof parsed.versions === 'object') snapshot.rawVersions = parsed.versions;
     for (const [kind, version] of Object.entries(parsed.versions && typeof parsed.versions === 'object' ? parsed.versions : {})) {
       const plain = typeof version === 'string' ? /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1] : undefined;
       if (plain) snapshot.versions[kind as ComponentKind] = plain;

@@ -1,5 +1,6 @@
 import path from 'node:path/posix';
 import type { HostContext } from './context.js';
+import { kubeconfigUserOf } from './layouts/index.js';
 import { readPemText } from './pki-files.js';
 import { asArray, asRecord, asString, type YamlDocument } from './yaml-source.js';
 import type { FilePurpose, FileReference, Kubeconfig, KubeconfigCluster, KubeconfigUser } from '../model/types.js';
@@ -33,10 +34,12 @@ export function readKubeconfig(ctx: HostContext, hostPath: string, doc: YamlDocu
     refs.push({ host: ctx.host.name, setting, purpose, written, hostPath: target, mounted: true, exists: ctx.fs.exists(target), at: at(key) });
     return target;
   };
+  // An embedded key is as readable as the kubeconfig that holds it: it takes the file's mode.
+  const mode = ctx.cluster.fileFacts(ctx.host.name, hostPath)?.mode;
   const embedded = (setting: string, purpose: FilePurpose, base64: string, key: string): string => {
     const target = `${hostPath}#${key}`;
     const text = Buffer.from(base64, 'base64').toString('utf8');
-    readPemText(ctx, target, text, at(key), 'kubeconfig');
+    readPemText(ctx, target, text, at(key), 'kubeconfig', mode);
     refs.push({ host: ctx.host.name, setting, purpose, written: `${key} (embedded)`, hostPath: target, mounted: true, exists: true, at: at(key) });
     return target;
   };
@@ -77,7 +80,7 @@ export function readKubeconfig(ctx: HostContext, hostPath: string, doc: YamlDocu
     return result;
   });
 
-  const usedBy = KNOWN_USERS.find(([pattern]) => pattern.test(hostPath))?.[1];
+  const usedBy = KNOWN_USERS.find(([pattern]) => pattern.test(hostPath))?.[1] ?? kubeconfigUserOf(hostPath);
   const kubeconfig: Kubeconfig = { host: ctx.host.name, hostPath, at: ctx.at(hostPath, doc.line), clusters, users, refs };
   if (usedBy) kubeconfig.usedBy = usedBy;
   return kubeconfig;

@@ -73,7 +73,9 @@ export const FILE_SETTINGS: Record<ComponentKind, Record<string, FilePurpose>> =
 /** Where a path a component names is on its host: through hostPath mounts for static pods. */
 export function resolveComponentPath(component: Component, written: string): { hostPath: string; mounted: boolean } {
   const absolute = path.resolve('/', written);
-  if (component.source !== 'static-pod') return { hostPath: absolute, mounted: true };
+  // A static pod, or a process started inside one (kOps's etcd, in etcd-manager's container).
+  const inPod = component.source === 'static-pod' || (component.source === 'distribution' && component.mounts.length > 0);
+  if (!inPod) return { hostPath: absolute, mounted: true };
   const mapped = hostPathInPod(component.mounts, absolute);
   return mapped ? { hostPath: mapped, mounted: true } : { hostPath: absolute, mounted: false };
 }

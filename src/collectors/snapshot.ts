@@ -11,5 +11,7 @@ export interface Snapshot {
   /** "user:group" by host path, as `kaudit collect` named them through the host's own passwd and group files. */
   owners?: Map<string, string>;
   versions: Partial<Record<ComponentKind, string>>;
+  /** The versions as written, for the names that are not components (`k3s: v1.31.4+k3s1`). */
+  rawVersions?: Record<string, string>;
 }
 

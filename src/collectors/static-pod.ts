@@ -50,21 +50,7 @@ export function componentFromStaticPod(ctx: HostContext, hostPath: string, doc: 
   }
   if (!identified) return undefined;
 
-  const volumes = new Map<string, string>();
-  for (const volume of asArray(spec.volumes)) {
-    const v = asRecord(volume);
-    const path = asString(asRecord(v?.hostPath)?.path);
-    const name = asString(v?.name);
-    if (name && path) volumes.set(name, path);
-  }
-  const mounts: Mount[] = [];
-  for (const mount of asArray(container.volumeMounts)) {
-    const m = asRecord(mount);
-    const hostPathOfVolume = volumes.get(asString(m?.name) ?? '');
-    const containerPath = asString(m?.mountPath);
-    if (hostPathOfVolume && containerPath) mounts.push({ containerPath, hostPath: hostPathOfVolume });
-  }
-
+  const mounts = podMounts(spec, container);
   const component: Component = {
     kind: identified.kind,
     host: ctx.host.name,
@@ -81,6 +67,25 @@ export function componentFromStaticPod(ctx: HostContext, hostPath: string, doc: 
     component.versionAt = ctx.at(hostPath, doc.lines.get(`${base}.image`));
   }
   return component;
+}
+
+/** The hostPath volumes a pod's container mounts: where each in-container path is on the host. */
+export function podMounts(spec: Record<string, unknown>, container: Record<string, unknown>): Mount[] {
+  const volumes = new Map<string, string>();
+  for (const volume of asArray(spec.volumes)) {
+    const v = asRecord(volume);
+    const path = asString(asRecord(v?.hostPath)?.path);
+    const name = asString(v?.name);
+    if (name && path) volumes.set(name, path);
+  }
+  const mounts: Mount[] = [];
+  for (const mount of asArray(container.volumeMounts)) {
+    const m = asRecord(mount);
+    const hostPathOfVolume = volumes.get(asString(m?.name) ?? '');
+    const containerPath = asString(m?.mountPath);
+    if (hostPathOfVolume && containerPath) mounts.push({ containerPath, hostPath: hostPathOfVolume });
+  }
+  return mounts;
 }
 
 /**

@@ -1,11 +1,15 @@
 import { identifyCommand, parseFlags, splitWords, type Word } from './args.js';
 import type { HostContext } from './context.js';
 import { etcdFlagOfVariable, parseEnvFile, parseEnvironmentAssignments } from './envfile.js';
+import { expandSpecifiers, templateOf, type UnitIdentity } from './specifiers.js';
 import type { Component, Setting, SourceLocation } from '../model/types.js';
 import { isSecretSetting } from '../model/secrets.js';
 
-/** Unit folders in systemd's order of precedence. */
-export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+/**
+ * Unit folders in systemd's order of precedence (systemd.unit(5), "Unit File Load Path");
+ * /usr/local/lib is where RKE2's tarball installs its units, /lib is Debian's /usr/lib.
+ */
+export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
 
 export interface EnvVar {
   value: string;
@@ -85,9 +89,10 @@ export function expand(words: Word[], env: Map<string, EnvVar>): Word[] {
   return out;
 }
 
-function applyUnitFile(ctx: HostContext, hostPath: string, text: string, state: UnitState): void {
+function applyUnitFile(ctx: HostContext, hostPath: string, text: string, state: UnitState, unit: UnitIdentity): void {
   for (const d of directives(text)) {
     if (d.section !== 'Service') continue;
+    for (const piece of d.pieces) piece.text = expandSpecifiers(piece.text, unit);
     const value = d.pieces.map((p) => p.text).join(' ').trim();
     if (d.key === 'ExecStart') {
       if (value === '') {
@@ -124,44 +129,77 @@ export function loadEnvironmentFiles(ctx: HostContext, state: UnitState): void {
   }
 }
 
-/** The main unit file and its drop-ins, in the order systemd applies them. */
+/**
+ * The main unit file and its drop-ins, in the order systemd applies them. An instance
+ * (`etcd@member-1.service`) is read from its template (`etcd@.service`) when it has no
+ * file of its own; the template's drop-ins apply before the instance's.
+ */
 export function unitFiles(ctx: HostContext, unitName: string): string[] {
-  const main = UNIT_DIRS.map((dir) => `${dir}/${unitName}`).find((p) => ctx.fs.exists(p));
+  const template = templateOf(unitName);
+  const names = template ? [template, unitName] : [unitName];
+  const main = UNIT_DIRS.map((dir) => `${dir}/${unitName}`).find((p) => ctx.fs.exists(p)) ?? (template ? UNIT_DIRS.map((dir) => `${dir}/${template}`).find((p) => ctx.fs.exists(p)) : undefined);
   if (!main) return [];
   const dropIns = new Map<string, string>();
-  for (const dir of [...UNIT_DIRS].reverse()) {
-    const folder = `${dir}/${unitName}.d`;
-    for (const name of ctx.fs.list(folder)) if (name.endsWith('.conf')) dropIns.set(name, `${folder}/${name}`);
+  for (const name of names) {
+    for (const dir of [...UNIT_DIRS].reverse()) {
+      const folder = `${dir}/${name}.d`;
+      for (const file of ctx.fs.list(folder)) if (file.endsWith('.conf')) dropIns.set(file, `${folder}/${file}`);
+    }
   }
   const ordered = [...dropIns.keys()].sort().map((name) => dropIns.get(name)!);
   return [main, ...ordered];
 }
 
-/** Reads a service unit into a component, when its ExecStart starts one. */
-export function componentFromUnit(ctx: HostContext, unitName: string): Component | undefined {
+/** The node's host name, for `%H`: its own /etc/hostname, else the host's folder name. */
+function hostnameOf(ctx: HostContext): string {
+  const text = ctx.fs.exists('/etc/hostname') ? ctx.readText('/etc/hostname') : undefined;
+  return text?.trim().split('\n')[0] || ctx.host.name;
+}
+
+/** A unit as systemd would start it: its files, its ExecStart (variables expanded) and its environment. */
+export interface UnitCommand {
+  files: string[];
+  /** The words of ExecStart, `$VAR`/`${VAR}` expanded, each located where it is written. */
+  words: Word[];
+  /** Where ExecStart is written (the line where a missing flag belongs). */
+  execStartAt: SourceLocation;
+  environment: Map<string, EnvVar>;
+  /** [Service] directives that restrict the process (KEPT_DIRECTIVES), in file order. */
+  directives: Setting[];
+}
+
+/** Reads a service unit, its drop-ins and environment files; undefined when it has no ExecStart. */
+export function readUnit(ctx: HostContext, unitName: string): UnitCommand | undefined {
   const files = unitFiles(ctx, unitName);
   if (files.length === 0) return undefined;
   const state: UnitState = { environment: new Map(), environmentFiles: [], directives: [] };
+  const unit: UnitIdentity = { name: unitName, hostname: hostnameOf(ctx) };
   for (const file of files) {
     const text = ctx.readText(file);
-    if (text !== undefined) applyUnitFile(ctx, file, text, state);
+    if (text !== undefined) applyUnitFile(ctx, file, text, state, unit);
   }
   if (!state.execStart) return undefined;
   loadEnvironmentFiles(ctx, state);
-  const command = identifyCommand(expand(state.execStart, state.environment));
-  if (!command) return undefined;
+  return { files, words: expand(state.execStart, state.environment), execStartAt: state.execStart[0].at, environment: state.environment, directives: state.directives };
+}
+
+/** Reads a service unit into a component, when its ExecStart starts one. */
+export function componentFromUnit(ctx: HostContext, unitName: string): Component | undefined {
+  const unit = readUnit(ctx, unitName);
+  const command = unit && identifyCommand(unit.words);
+  if (!unit || !command) return undefined;
   // Concatenated, not pushed with spread: a command line of 200,000 words must not overflow the stack.
-  const settings: Setting[] = [...(command.kind === 'etcd' ? etcdEnvironmentSettings(state.environment) : []), ...parseFlags(command.args)];
+  const settings: Setting[] = [...(command.kind === 'etcd' ? etcdEnvironmentSettings(unit.environment) : []), ...parseFlags(command.args)];
   return {
     kind: command.kind,
     host: ctx.host.name,
     source: 'systemd',
-    definedAt: ctx.at(files[0], 1),
-    flagsAt: state.execStart[0].at,
+    definedAt: ctx.at(unit.files[0], 1),
+    flagsAt: unit.execStartAt,
     binary: command.binary,
     settings,
     mounts: [],
-    ...(state.directives.length > 0 ? { serviceDirectives: state.directives } : {}),
+    ...(unit.directives.length > 0 ? { serviceDirectives: unit.directives } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ChangeSet, FileRef } from './changeset.js';
 import { lineRange, lineStarts } from './text.js';
 import { setYamlPath } from './yaml-edit.js';
 import { KUBELET_FIELDS } from '../collectors/config-files.js';
+import { setDistributionFlag } from './distribution-args.js';
 import { setting } from '../model/cluster.js';
 import type { Component, Setting, SourceLocation } from '../model/types.js';
 
@@ -123,6 +124,7 @@ const KUBELET_CONFIG_OF_FLAG = new Map(Object.entries(KUBELET_FIELDS).map(([fiel
 
 /** Sets a flag to a value: where it is written, or where the component's settings belong. */
 export function setFlag(cs: ChangeSet, component: Component, flag: string, value: string, ruleId: string): boolean {
+  if (component.source === 'distribution') return setDistributionFlag(cs, component, flag, value, ruleId);
   const existing = setting(component, flag);
   if (existing) return existing.value === value || rewriteSetting(cs, existing, value, ruleId);
   const configField = component.kind === 'kubelet' ? KUBELET_CONFIG_OF_FLAG.get(flag) : undefined;

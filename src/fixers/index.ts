@@ -7,6 +7,7 @@ import { ChangeSet } from './changeset.js';
 import { reissue } from './certs.js';
 import { newEtcdCa } from './etcd-ca.js';
 import { applyContinuationRemovals, removeFlag, setFlag } from './flags.js';
+import { enableSecretsEncryption, removeDistributionFlag } from './distribution-args.js';
 import { lineRange, lineStarts } from './text.js';
 import type { FixIntent } from './types.js';
 import { setYamlPath, yamlValueRange } from './yaml-edit.js';
@@ -219,13 +220,16 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       return;
     case 'remove-flag': {
       const s = intent.component.settings.find((x) => x.name === intent.flag && x.at === intent.at);
-      if (s) removeFlag(cs, s, ruleId, intent.renameTo);
+      if (s && intent.component.source === 'distribution') removeDistributionFlag(cs, intent.component, s, ruleId);
+      else if (s) removeFlag(cs, s, ruleId, intent.renameTo);
       return;
     }
-    case 'chmod':
-      cs.chmod(cs.ref(intent.key.host, intent.key.hostPath), intent.mode, ruleId);
-      recordModeInSnapshot(cs, intent.key.host, intent.key.hostPath, intent.mode, ruleId);
+    case 'chmod': {
+      const file = intent.key.hostPath.split('#')[0]; // a kubeconfig's embedded key: the kubeconfig
+      cs.chmod(cs.ref(intent.key.host, file), intent.mode, ruleId);
+      recordModeInSnapshot(cs, intent.key.host, file, intent.mode, ruleId);
       return;
+    }
     case 'remove-file':
       cs.remove(cs.ref(intent.host, intent.hostPath), intent.reason, ruleId);
       return;
@@ -240,6 +244,7 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       return;
     case 'encryption-config':
       if (intent.apiserver.definedAt.root < 0) return planLiveEncryption(cs, intent.apiserver, ruleId);
+      if (intent.apiserver.source === 'distribution' && enableSecretsEncryption(cs, intent.apiserver, ruleId)) return;
       generateEncryption(cs, intent.apiserver, ruleId, options.now);
       return;
     case 'encryption-fresh-key':

@@ -19,6 +19,7 @@ import type {
   Route,
   ScanRoot,
   Setting,
+  SourceLocation,
   Unknown,
   WeaveNet,
 } from './types.js';
@@ -63,6 +64,8 @@ export class Cluster {
   readonly files: FileFacts[] = [];
   /** Weave Net routers run by systemd units and the live API (DaemonSet files are read from `manifests`). */
   readonly weaveNets: WeaveNet[] = [];
+  /** Where an addon manager runs (a kube-addon-manager static pod, unit or process): it alone needs the addons' mode label. */
+  readonly addonManagers: SourceLocation[] = [];
 
   private certIndex?: Map<string, Certificate[]>;
   private keyIndex?: Map<string, KeyFile[]>;

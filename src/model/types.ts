@@ -24,8 +24,12 @@ export type ComponentKind =
   | 'kube-proxy'
   | 'container-runtime';
 
-/** How a component is run on its host. */
-export type ComponentSource = 'static-pod' | 'systemd' | 'env-file' | 'process' | 'live';
+/**
+ * How a component is run on its host. `distribution`: a component k3s or RKE2 starts
+ * itself, defined by the distribution's config.yaml (and drop-ins), its unit's arguments
+ * and its own defaults.
+ */
+export type ComponentSource = 'static-pod' | 'systemd' | 'env-file' | 'process' | 'live' | 'distribution';
 
 /**
  * Where a setting came from: a command-line flag, an environment variable, a config file
@@ -88,6 +92,20 @@ export interface Component {
   configSources?: ConfigSource[];
   /** systemd units only: [Service] directives that restrict the process (IPAddressDeny=…), in file order (systemd adds up their lists; an empty one resets). */
   serviceDirectives?: Setting[];
+  /**
+   * What runs now, when it was seen: the running process (its command line and, for etcd,
+   * its ETCD_* environment) or a manifest the distribution generates from the definition
+   * at each start (RKE2's pod manifests). Rules judge `settings` (what the definition will
+   * run); component/restart-pending compares the two.
+   */
+  running?: RunningState;
+  /** Certificates this component's distribution renews itself (k3s and RKE2 at start), so the kubelet's own rotation is not needed. */
+  certificatesRenewedBy?: string;
+  /**
+   * Settings the sources cannot show (etcd-manager generates etcd's membership when it
+   * starts it): rules leave them unjudged, and the scan says so in `unknowns`.
+   */
+  unknownSettings?: string[];
 }
 
 /** A config file a component reads, as the collector found it. */
@@ -99,6 +117,15 @@ export interface ConfigSource {
   at: SourceLocation;
   /** read: its settings are in `settings`; missing: not in the scanned files; invalid: not the expected kind, or not YAML. */
   state: 'read' | 'missing' | 'invalid';
+}
+
+/** A component as it runs now: a process, or a manifest generated at the last start. */
+export interface RunningState {
+  source: 'process' | 'generated';
+  at: SourceLocation;
+  /** Command-line flags and, for etcd, ETCD_* variables (origin `env`). */
+  settings: Setting[];
+  pid?: number;
 }
 
 export type KeyAlgorithm = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
@@ -146,6 +173,12 @@ export interface Certificate {
   mode?: number;
   /** The DER bytes: public data, kept so rules can verify signatures. */
   der: Buffer;
+  /**
+   * The host path of the file that replaced this one: a rotated kubelet certificate
+   * (`kubelet-client-2024-….pem`) that `kubelet-client-current.pem` no longer points at
+   * is history, kept by the kubelet, used by nothing.
+   */
+  supersededBy?: string;
 }
 
 export type KeyFormat = 'pkcs1' | 'pkcs8' | 'sec1' | 'pkcs8-encrypted' | 'public';
@@ -469,6 +502,12 @@ export interface Process {
   pid: number;
   argv: string[];
   at: SourceLocation;
+  /**
+   * The variables of proc/<pid>/environ that configure a component (ETCD_*, K3S_*, RKE2_*),
+   * read only for processes that are components; every other variable is left unread.
+   */
+  env?: Array<{ name: string; value: string; secret?: boolean }>;
+  envAt?: SourceLocation;
 }
 
 /** What is known of a file or folder beyond its contents: mode and owner, where known. */
@@ -507,6 +546,26 @@ export interface Diagnostic {
   message: string;
 }
 
+/** The layouts kaudit reads (src/collectors/layouts). */
+export type DistributionName = 'kubeadm' | 'kubernetes-the-hard-way' | 'kubespray' | 'k3s' | 'rke2' | 'kops';
+
+/** What a host runs, as its files tell: the distribution that laid it out, its version and the node's role. */
+export interface HostDistribution {
+  name: DistributionName;
+  /** As the distribution names its releases (`v1.31.4+k3s1`, `v1.29.3`); undefined when no file says. */
+  version?: string;
+  versionAt?: SourceLocation;
+  /** `server`/`agent` for k3s and RKE2, `control-plane`/`worker`/`etcd` for the others; undefined when not known. */
+  role?: 'server' | 'agent' | 'control-plane' | 'worker' | 'etcd';
+  /** The file that shows the layout (its config file, unit or manifest). */
+  evidence: SourceLocation;
+  /**
+   * The distribution's own settings (k3s and RKE2: config.yaml, its drop-ins and the unit's
+   * arguments merged as the distribution merges them), secret values marked.
+   */
+  settings: Setting[];
+}
+
 export interface Host {
   name: string;
   root: number;
@@ -526,6 +585,8 @@ export interface Host {
   live?: boolean;
   /** Every host path the collectors read (for `kaudit collect`). */
   filesRead?: Set<string>;
+  /** The distribution the host's files show; undefined for loose folders and unrecognised layouts. */
+  distribution?: HostDistribution;
 }
 
 export interface ScanRoot {

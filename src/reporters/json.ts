@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { countByLevel, type ScanResult } from './result.js';
+import { distributionJson } from './host-summary.js';
 import { shown } from '../model/secrets.js';
 import { complianceJson } from './compliance.js';
 
@@ -25,7 +26,7 @@ export function formatJson(result: ScanResult): string {
     tool: { name: 'kaudit', version: result.toolVersion },
     now: result.now.toISOString(),
     roots: cluster.roots.map((r) => r.given),
-    hosts: cluster.hosts.map((h) => ({ name: h.name, root: h.root, path: h.prefix, fileModes: h.modes })),
+    hosts: cluster.hosts.map((h) => ({ name: h.name, root: h.root, path: h.prefix, fileModes: h.modes, distribution: distributionJson(h) })),
     summary: {
       ...countByLevel(result.findings),
       findings: result.findings.length,

@@ -4,6 +4,7 @@ import { countByLevel, plural, type ScanResult } from './result.js';
 import { oneLine } from './terminal.js';
 import { hanging, wrapWords } from './wrap.js';
 import { complianceText } from './compliance.js';
+import { hostSummaryLines } from './host-summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -133,7 +134,7 @@ export function formatText(result: ScanResult, options: TextOptions): string {
   // One message column for the whole report: the widest line number sets it.
   const lineWidth = Math.max(1, ...shown.map((f) => String(f.at.line ?? '').length));
   for (const group of groupByFile(result, shown)) lines.push(...fileBlock(group, lineWidth, width, paint), '');
-  lines.push(...summaryLines(result, width, paint));
+  lines.push(...summaryLines(result, width, paint), ...hostSummaryLines(result.cluster));
   const hidden = hiddenLine(result, minLevel);
   if (hidden) lines.push(...note(hidden, width, paint, 'dim'));
   lines.push(...trailerLines(result, minLevel, width, paint));

@@ -22,6 +22,7 @@ import networkServiceRoute from './network/missing-service-route.js';
 import networkCidr from './network/cidr-conflict.js';
 import upgradeSkew from './upgrade/version-skew.js';
 import upgradeRemovedFlag from './upgrade/removed-flag.js';
+import componentRestartPending from './component/restart-pending.js';
 import etcdEven from './etcd/even-members.js';
 import etcdNoFaultTolerance from './etcd/no-fault-tolerance.js';
 import etcdInconsistent from './etcd/inconsistent-membership.js';
@@ -114,6 +115,7 @@ export const RULES: readonly Rule[] = [
   podHostIpc,
   podHostNetwork,
   podEscalation,
+  componentRestartPending,
   sourceUnreadable,
   // CIS controls no rule above judges: run only when a benchmark is asked for.
   ...BENCHMARK_RULES,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { HostFS } from '../collectors/hostfs.js';
 import { SNAPSHOT_MANIFEST } from '../collectors/snapshot.js';
 import type { Cluster } from '../model/cluster.js';
-import { maskSecretsInText, secretValuesOf, type SecretValues } from '../model/secrets.js';
+import { MASK, maskSecretsInText, secretValuesOf, type SecretValues } from '../model/secrets.js';
 import type { Host } from '../model/types.js';
 import { listFolder } from '../io/read.js';
 import { createLink, ensureFolder, ensureUserFolder, guardSignals, removeLeftoverTemps, writeFileAtomic } from '../io/write.js';
@@ -82,6 +82,20 @@ function hostRootOf(cluster: Cluster, host: Host): string {
 }
 
 /**
+ * The variables of each process kaudit read (ETCD_*, K3S_*, RKE2_*), as proc/<pid>/environ:
+ * every other variable of the process stays on the node, and secret values are masked.
+ */
+function writeEnvirons(cluster: Cluster, host: Host, folder: string): void {
+  for (const process of cluster.processes.filter((p) => p.host === host.name && p.env && p.env.length > 0)) {
+    const procFolder = path.join(folder, 'proc', String(process.pid));
+    const environ = `${process.env!.map((v) => `${v.name}=${v.secret ? MASK : v.value}`).join('\0')}\0`;
+    writeFileAtomic(path.join(procFolder, 'environ'), environ, { mode: 0o600, within: folder });
+    // Its command line with it (a k3s or RKE2 binary is no component of its own, so no other step copies it).
+    writeFileAtomic(path.join(procFolder, 'cmdline'), `${process.argv.map((word) => maskSecretsInText(word)).join('\0')}\0`, { mode: 0o600, within: folder });
+  }
+}
+
+/**
  * Writes the snapshot of every live host under `options.output`, and nowhere else: the
  * host's folder is its name made safe (sanitizeHostName), each file goes to its host path
  * (no `..`, no control characters) through the safe writer, never through a link; files
@@ -104,7 +118,11 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
     let masked = 0;
     const skipped: string[] = [];
     const publicHalves: string[] = [];
-    const processPaths = cluster.components.filter((c) => c.host === host.name && c.source === 'process').map((c) => `/${c.definedAt.file}`);
+    // What runs: processes that are components of their own, and those attached to a definition.
+    const processPaths = cluster.components
+      .filter((c) => c.host === host.name)
+      .flatMap((c) => (c.source === 'process' ? [c.definedAt] : c.running?.source === 'process' ? [c.running.at] : []))
+      .map((at) => `/${host.prefix ? at.file.slice(host.prefix.length + 1) : at.file}`);
     const wanted = new Set([...(host.filesRead ?? []), ...processPaths]);
     for (const hostPath of [...wanted].sort()) {
       const parts = safePathParts(hostPath);
@@ -168,7 +186,9 @@ export function writeSnapshot(cluster: Cluster, options: CollectOptions): Collec
       if (facts.mode !== undefined) modes[facts.hostPath] = facts.mode.toString(8).padStart(4, '0');
       if (facts.owner) owners[facts.hostPath] = facts.owner;
     }
-    const versions = Object.fromEntries(cluster.components.filter((c) => c.host === host.name && c.version).map((c) => [c.kind, c.version!]));
+    const versions: Record<string, string> = Object.fromEntries(cluster.components.filter((c) => c.host === host.name && c.version).map((c) => [c.kind, c.version!]));
+    if (host.distribution?.version) versions[host.distribution.name] = host.distribution.version;
+    writeEnvirons(cluster, host, folder);
     const manifest = { collectedBy: 'kaudit collect', includesKeys: options.includeKeys, publicHalves, modes, owners, versions };
     writeFileAtomic(path.join(folder, SNAPSHOT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, within: folder });
     results.push({ host: host.name, folder, files, masked, skipped });

@@ -224,3 +224,32 @@ describe('a kubespray etcd host (etcd.env) and node facts', () => {
     expect(cluster.manifests.find((m) => m.hostPath === '/etc/kubernetes/addons/dns/coredns.yaml')).toMatchObject({ kind: 'ServiceAccount', name: 'coredns' });
   });
 });
+
+describe('rules-docs/distribution-defaults.md', () => {
+  it('is what the layout tables say (npx tsx scripts/write-distribution-defaults.ts writes it)', async () => {
+    const fs = await import('node:fs');
+    const { distributionDefaultsMarkdown } = await import('../../src/collectors/layouts/docs.js');
+    expect(fs.readFileSync('rules-docs/distribution-defaults.md', 'utf8')).toBe(distributionDefaultsMarkdown());
+  });
+});
+
+describe('layout detection', () => {
+  it("names kubeadm and the hard way by their installers' files, with the host's version and role", async () => {
+    const { writeHardWayCluster } = await import('../support/hardway.js');
+    const kubeadmTree = TreeWriter.temp();
+    const hardWayTree = TreeWriter.temp();
+    try {
+      const pki = new PkiFactory();
+      await writeControlPlane(kubeadmTree, pki, DEFAULT_SPEC, await makeCAs(pki), DEFAULT_SPEC.controlPlanes[0], 0);
+      await writeHardWayCluster(hardWayTree, pki);
+      const kubeadm = collect([kubeadmTree.real('cp-1', '/')]).hosts[0].distribution;
+      expect(kubeadm).toMatchObject({ name: 'kubeadm', version: 'v1.29.3', role: 'control-plane', evidence: { file: 'usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf' } });
+      const hardWay = collect([hardWayTree.dir]).hosts.map((h) => `${h.name}: ${h.distribution?.name} ${h.distribution?.role}`);
+      expect(hardWay.every((line) => line.includes('kubernetes-the-hard-way'))).toBe(true);
+      expect(hardWay.some((line) => line.endsWith('control-plane'))).toBe(true);
+    } finally {
+      kubeadmTree.cleanup();
+      hardWayTree.cleanup();
+    }
+  });
+});

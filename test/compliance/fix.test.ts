@@ -37,7 +37,7 @@ describe('kaudit fix --benchmark cis-1.12', () => {
     writeComponent(tree, 'cp-env', 'kube-controller-manager', 'env-file', {});
     writeComponent(tree, 'cp-env', 'kube-scheduler', 'env-file', {});
     writeComponent(tree, 'etcd-env', 'etcd', 'etcd-env', { 'client-cert-auth': 'false', 'peer-auto-tls': 'true' });
-    writeComponent(tree, 'w-flags', 'kubelet', 'unit', { 'read-only-port': '10255', 'rotate-certificates': 'false' });
+    writeComponent(tree, 'w-flags', 'kubelet', 'unit', { 'read-only-port': '10255', 'rotate-certificates': 'false', kubeconfig: '/etc/kubernetes/kubelet.conf' });
     writeComponent(tree, 'w-config', 'kubelet', 'kubelet-config', { 'make-iptables-util-chains': 'false', 'read-only-port': '10255' });
     writeComponent(tree, 'w-config', 'kube-proxy', 'unit', { 'metrics-bind-address': '0.0.0.0:10249' });
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

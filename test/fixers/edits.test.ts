@@ -10,6 +10,7 @@ import { writeChanges } from '../../src/fixers/writer.js';
 import { rulesMatching } from '../../src/rules/index.js';
 import { kaudit } from '../support/cli.js';
 import { TreeWriter } from '../support/tree.js';
+import { ADDON_MANAGER_POD } from '../support/addon-manager.js';
 
 const trees: TreeWriter[] = [];
 function tree(): TreeWriter {
@@ -93,7 +94,7 @@ describe('fix edits', () => {
     const t = tree();
     const config = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n# who may talk to the kubelet\nauthentication:\n  anonymous:\n    enabled: true   # TODO\n  webhook:\n    enabled: true\n';
     t.write('w', '/var/lib/kubelet/config.yaml', config);
-    t.write('w', '/etc/systemd/system/kubelet.service', '[Service]\nExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml\n');
+    t.write('w', '/etc/systemd/system/kubelet.service', '[Service]\nExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --kubeconfig=/etc/kubernetes/kubelet.conf\n');
     writeChanges(await fixes(t.dir, 'auth/anonymous-auth'), { now: new Date() });
     writeChanges(await fixes(t.dir, 'bootstrap/tls-bootstrap'), { now: new Date() });
     expect(t.read('w', '/var/lib/kubelet/config.yaml')).toBe(config.replace('enabled: true   # TODO', 'enabled: false   # TODO') + 'rotateCertificates: true\n');
@@ -103,6 +104,7 @@ describe('fix edits', () => {
     const t = tree();
     const text = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  labels:\n    addonmanager.kubernetes.io/mode: Reconcile\n---\n# second\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b\n  namespace: kube-system\n';
     t.write('m', '/etc/kubernetes/addons/sa.yaml', text);
+    t.write('m', '/etc/kubernetes/manifests/kube-addon-manager.yaml', ADDON_MANAGER_POD);
     writeChanges(await fixes(t.dir, 'addons/missing-mode-label'), { now: new Date() });
     expect(t.read('m', '/etc/kubernetes/addons/sa.yaml')).toBe(text.replace('  namespace: kube-system\n', '  namespace: kube-system\n  labels:\n    addonmanager.kubernetes.io/mode: Reconcile\n'));
   });

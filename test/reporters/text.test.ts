@@ -87,7 +87,17 @@ describe('the text report (ESLint stylish layout)', () => {
 
   it('says when nothing was found', async () => {
     const clean = await scan(['fixtures/example-cluster'], { now: NOW, rule: ['pki/shared-ca'], disable: [] }, '0.1.0');
-    expect(formatText(clean, { color: false })).toBe('✔ no problems (5 hosts, 17 components, 59 certificates checked)\n');
+    expect(formatText(clean, { color: false })).toBe(
+      [
+        '✔ no problems (5 hosts, 17 components, 59 certificates checked)',
+        '  cp-1: kubeadm v1.29.3 control-plane',
+        '  cp-2: kubeadm v1.29.3 control-plane',
+        '  cp-3: kubeadm v1.29.3 control-plane',
+        '  worker-1: kubeadm (version unknown) worker',
+        '  worker-2: kubeadm v1.30.2 worker',
+        '',
+      ].join('\n'),
+    );
   });
 
   describe('on a tree whose file names carry terminal escapes', () => {

@@ -8,6 +8,13 @@ export class TreeWriter {
   private readonly modes = new Map<string, Record<string, string>>();
   /** File and folder owners ("user:group") to record in each host's snapshot manifest, by host. */
   private readonly owners = new Map<string, Record<string, string>>();
+  /** Versions to record in each host's snapshot manifest (`kaudit collect` writes them), by host. */
+  private readonly versions = new Map<string, Record<string, string>>();
+
+  /** Records a version in the host's snapshot manifest (`k3s: v1.31.4+k3s1`, `kubelet: 1.29.3`). */
+  recordVersion(host: string, name: string, version: string): void {
+    this.versions.set(host, { ...(this.versions.get(host) ?? {}), [name]: version });
+  }
 
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
@@ -75,10 +82,11 @@ export class TreeWriter {
   /** Writes .kaudit-snapshot.json for every host with recorded modes or owners (git keeps neither). */
   writeSnapshotManifests(): void {
     const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
-    for (const host of new Set([...this.modes.keys(), ...this.owners.keys()])) {
+    for (const host of new Set([...this.modes.keys(), ...this.owners.keys(), ...this.versions.keys()])) {
       const modes = this.modes.get(host);
       const owners = this.owners.get(host);
-      const manifest = { ...(modes ? { modes: sorted(modes) } : {}), ...(owners ? { owners: sorted(owners) } : {}) };
+      const versions = this.versions.get(host);
+      const manifest = { ...(modes ? { modes: sorted(modes) } : {}), ...(owners ? { owners: sorted(owners) } : {}), ...(versions ? { versions } : {}) };
       fs.mkdirSync(path.join(this.dir, host), { recursive: true });
       fs.writeFileSync(path.join(this.dir, host, '.kaudit-snapshot.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     }

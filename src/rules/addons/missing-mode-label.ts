@@ -13,9 +13,14 @@ export default defineRule({
   fix: 'fix',
   tags: ['addons'],
   check(cluster, context, report) {
+    // Without an addon manager the label does nothing: kubespray and k3s apply their folders themselves.
+    // The addon manager reads its own host's folder; one seen only through the API may run on any host.
+    const liveManager = cluster.liveKube?.workloads.some((w) => /addon-manager/.test(w)) ?? false;
+    const managedHosts = new Set(cluster.addonManagers.map((at) => at.host));
     const seen = new Map<string, number>();
     context.each(cluster.manifests, (manifest) => {
       if (!manifest.hostPath.startsWith(ADDON_DIR) || manifest.kind === 'List') return;
+      if (!liveManager && !managedHosts.has(manifest.host)) return;
       const mode = asRecord(asRecord(asRecord(manifest.data)?.metadata)?.labels)?.[LABEL];
       if (typeof mode === 'string' && MODES.has(mode)) return;
       const what = `${manifest.kind}${manifest.name ? ` ${manifest.name}` : ''} in ${manifest.hostPath}`;

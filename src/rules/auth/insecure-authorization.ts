@@ -1,6 +1,18 @@
 import { defineRule } from '../rule.js';
-import { describe, effective, knowsSettings, listOf, usesConfigFile, where } from '../lib/settings.js';
+import { describe, effective, isTrue, knowsSettings, listOf, usesConfigFile, where } from '../lib/settings.js';
+import type { Component } from '../../model/types.js';
 import { atLeast, parseVersion } from '../lib/versions.js';
+
+/**
+ * A standalone kubelet (kubeadm's etcd hosts run one only to start etcd's static pod) with
+ * anonymous auth off, no client CA and no webhook authenticates nobody: every request is
+ * refused before authorization, so AlwaysAllow grants nothing.
+ */
+function authenticatesNobody(kubelet: Component): boolean {
+  const anonymous = effective(kubelet, 'anonymous-auth', usesConfigFile(kubelet) ? 'false' : 'true');
+  const webhook = effective(kubelet, 'authentication-token-webhook', usesConfigFile(kubelet) ? 'true' : 'false');
+  return !isTrue(anonymous.value) && !effective(kubelet, 'client-ca-file') && !isTrue(webhook.value);
+}
 
 export default defineRule({
   id: 'auth/insecure-authorization',
@@ -30,9 +42,15 @@ export default defineRule({
       }
     });
     context.each(cluster.componentsOf('kubelet').filter(knowsSettings), (kubelet) => {
+      if (authenticatesNobody(kubelet)) return;
       // The flag defaults to AlwaysAllow; a KubeletConfiguration (v1beta1) defaults to Webhook.
       const mode = effective(kubelet, 'authorization-mode', usesConfigFile(kubelet) ? 'Webhook' : 'AlwaysAllow');
-      if (mode.value === 'AlwaysAllow') report({ message: `${where(kubelet)}: ${describe(mode)}; use Webhook`, at: mode.at, key: 'kubelet-authorization-mode', fix: { kind: 'set-flag', component: kubelet, flag: 'authorization-mode', value: 'Webhook' }, cis: ['4.2.2'] });
+      if (mode.value !== 'AlwaysAllow') return;
+      // Webhook authorization asks the apiserver: a kubelet without a kubeconfig would not start with it.
+      // Such a kubelet (it only runs static pods) is closed by refusing anonymous requests instead.
+      const standalone = !effective(kubelet, 'kubeconfig');
+      const fix = standalone ? { kind: 'set-flag' as const, component: kubelet, flag: 'anonymous-auth', value: 'false' } : { kind: 'set-flag' as const, component: kubelet, flag: 'authorization-mode', value: 'Webhook' };
+      report({ message: `${where(kubelet)}: ${describe(mode)}; ${standalone ? 'it has no kubeconfig for Webhook: set --anonymous-auth=false so that no request is authorized' : 'use Webhook'}`, at: mode.at, key: 'kubelet-authorization-mode', fix, cis: ['4.2.2'] });
     });
   },
 });

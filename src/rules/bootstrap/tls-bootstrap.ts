@@ -25,7 +25,11 @@ export default defineRule({
         });
       }
       const rotate = effective(kubelet, 'rotate-certificates', 'false');
-      if (!isTrue(rotate.value)) {
+      // k3s and RKE2 issue the kubelet's client certificate themselves and renew it at start: the kubelet's rotation does not apply;
+      // a standalone kubelet (no kubeconfig: it only runs static pods) has no client certificate to rotate.
+      // A kubelet known through the API (its configz) is a registered node: it talks to the API.
+      const talksToApi = kubelet.source === 'live' || effective(kubelet, 'kubeconfig') !== undefined || bootstrap !== undefined;
+      if (!isTrue(rotate.value) && !kubelet.certificatesRenewedBy && talksToApi) {
         // CIS 4.2.10 fails only a rotation turned off explicitly (the kubelet's default, false, passes its test).
         report({ message: `${where(kubelet)}: ${describe(rotate)}; its client certificate is not renewed before it expires`, at: rotate.at, key: 'rotate-certificates', fix: { kind: 'set-flag', component: kubelet, flag: 'rotate-certificates', value: 'true' }, cis: rotate.isDefault ? [] : ['4.2.10'] });
       }

@@ -1,6 +1,12 @@
 import { defineRule } from '../rule.js';
 import { describe, effective, isTrue, where } from '../lib/settings.js';
 
+/** What each flag leaves open: clients on the client port, other members on the peer port. */
+const WHO: Array<[string, string]> = [
+  ['client-cert-auth', 'clients are not authenticated: anyone who reaches the client port reads and writes every key'],
+  ['peer-client-cert-auth', 'peers are not authenticated: any host that reaches the peer port can join the cluster or read its replication traffic'],
+];
+
 export default defineRule({
   id: 'etcd/no-client-cert-auth',
   level: 'error',
@@ -12,9 +18,9 @@ export default defineRule({
     const cis: Record<string, string> = { 'client-cert-auth': '2.2', 'auto-tls': '2.3', 'peer-client-cert-auth': '2.5', 'peer-auto-tls': '2.6' };
     // a live member's flags are not known
     context.each(cluster.componentsOf('etcd').filter((c) => c.source !== 'live'), (etcd) => {
-      for (const flag of ['client-cert-auth', 'peer-client-cert-auth']) {
+      for (const [flag, who] of WHO) {
         const value = effective(etcd, flag, 'false');
-        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; clients are not authenticated`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' }, cis: [cis[flag]] });
+        if (!isTrue(value.value)) report({ message: `${where(etcd)}: ${describe(value)}; ${who}`, at: value.at, key: flag, fix: { kind: 'set-flag', component: etcd, flag, value: 'true' }, cis: [cis[flag]] });
       }
       for (const flag of ['auto-tls', 'peer-auto-tls']) {
         const value = effective(etcd, flag);

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { ETCD_DEFAULTS, usesTls } from '../lib/etcd.js';
+import { ETCD_DEFAULTS, isPlaintextNetwork } from '../lib/etcd.js';
 import { describe, effective, listOf, where } from '../lib/settings.js';
 
 const URL_FLAGS = ['listen-client-urls', 'advertise-client-urls', 'listen-peer-urls', 'initial-advertise-peer-urls'] as const;
@@ -15,7 +15,7 @@ export default defineRule({
     context.each(cluster.componentsOf('etcd'), (etcd) => {
       for (const flag of URL_FLAGS) {
         const urls = effective(etcd, flag, ETCD_DEFAULTS[flag]);
-        const plain = listOf(urls.value).filter((u) => !usesTls(u));
+        const plain = listOf(urls.value).filter(isPlaintextNetwork);
         if (plain.length === 0) continue;
         const https = listOf(urls.value).map((u) => u.replace(/^http:\/\//i, 'https://')).join(',');
         const hasCerts = effective(etcd, flag.includes('peer') ? 'peer-cert-file' : 'cert-file') !== undefined;
@@ -27,7 +27,7 @@ export default defineRule({
     });
     context.each(cluster.componentsOf('kube-apiserver'), (apiserver) => {
       const servers = effective(apiserver, 'etcd-servers');
-      const plain = servers ? listOf(servers.value).filter((u) => !usesTls(u)) : [];
+      const plain = servers ? listOf(servers.value).filter(isPlaintextNetwork) : [];
       if (servers && plain.length > 0) {
         const https = listOf(servers.value).map((u) => u.replace(/^http:\/\//i, 'https://')).join(',');
         report({ message: `${where(apiserver)} talks to etcd in plaintext: --etcd-servers ${plain.join(', ')}`, at: servers.at, key: 'etcd-servers', fix: { kind: 'set-flag', component: apiserver, flag: 'etcd-servers', value: https } });

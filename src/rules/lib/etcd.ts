@@ -69,15 +69,18 @@ const clusterCache = new WeakMap<Cluster, EtcdMember[][]>();
 export function etcdClusters(cluster: Cluster): EtcdMember[][] {
   const cached = clusterCache.get(cluster);
   if (cached) return cached;
-  const members = cluster.componentsOf('etcd').map(member);
+  // A member whose membership no source shows (etcd-manager generates it) is unknown, not a one-member cluster.
+  const members = cluster.componentsOf('etcd').filter((c) => !c.unknownSettings?.includes('initial-cluster')).map(member);
   const parent = members.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  // Two etcd clusters on one set of hosts (kOps's main and events) share member names: their peer ports tell them apart.
+  const listsOn = (list: Map<string, string[]>, m: EtcdMember) => (list.get(m.name) ?? []).some((u) => m.peerUrls.some((p) => portOf(p) === portOf(u)));
   members.forEach((a, i) =>
     members.forEach((b, j) => {
       if (i >= j) return;
       const aUrls = [...a.initialCluster.values()].flat();
       const bUrls = [...b.initialCluster.values()].flat();
-      const linked = a.initialCluster.has(b.name) || b.initialCluster.has(a.name) || b.peerUrls.some((u) => aUrls.includes(u)) || a.peerUrls.some((u) => bUrls.includes(u));
+      const linked = listsOn(a.initialCluster, b) || listsOn(b.initialCluster, a) || b.peerUrls.some((u) => aUrls.includes(u)) || a.peerUrls.some((u) => bUrls.includes(u));
       if (linked) parent[find(i)] = find(j);
     }),
   );
@@ -86,6 +89,11 @@ export function etcdClusters(cluster: Cluster): EtcdMember[][] {
   const result = [...groups.values()];
   clusterCache.set(cluster, result);
   return result;
+}
+
+/** The port of a URL (`https://a:2380` → `2380`), or '' when it has none. */
+export function portOf(url: string): string {
+  return /:(\d+)(\/|$)/.exec(url.trim())?.[1] ?? '';
 }
 
 /** Every member name the cluster knows of: the members scanned and those their lists name. */
@@ -103,8 +111,12 @@ export function quorum(size: number): { majority: number; tolerates: number } {
   return { majority, tolerates: size - majority };
 }
 
-export function usesTls(url: string): boolean {
-  return url.trim().toLowerCase().startsWith('https://') || url.trim().toLowerCase().startsWith('unixs://');
+/**
+ * Whether a URL carries etcd traffic over the network unencrypted. A unix socket never
+ * leaves the host (k3s's kine listens on `unix://kine.sock`).
+ */
+export function isPlaintextNetwork(url: string): boolean {
+  return /^http:\/\//i.test(url.trim());
 }
 
 export { isTrue };

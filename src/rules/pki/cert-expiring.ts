@@ -15,7 +15,7 @@ export default defineRule({
     const horizon = now.getTime() + expiryWindowDays * DAY;
     context.each(cluster.certificates, (cert) => {
       const notAfter = cert.notAfter.getTime();
-      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore) return;
+      if (notAfter < now.getTime() || notAfter > horizon || now < cert.notBefore || cert.supersededBy) return;
       const days = Math.floor((notAfter - now.getTime()) / DAY);
       report({
         message: `certificate ${certName(cert)} expires on ${isoDate(cert.notAfter)}, in ${days} day${days === 1 ? '' : 's'} (window: ${expiryWindowDays} days)`,

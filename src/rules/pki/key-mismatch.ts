@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, type Report } from '../rule.js';
 import { certName, flagText, privateKeysAt, related } from '../lib/pki.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { ComponentKind, FileReference, SourceLocation } from '../../model/types.js';
@@ -38,11 +38,37 @@ function pairsOf(cluster: Cluster): Pair[] {
     }
   }
   for (const kubeconfig of cluster.kubeconfigs) {
-    const cert = kubeconfig.refs.filter((r) => r.purpose === 'cert');
-    const keys = kubeconfig.refs.filter((r) => r.purpose === 'key');
-    cert.forEach((c, i) => keys[i] && pairs.push({ cert: c, key: keys[i] }));
+    for (const user of kubeconfig.users) {
+      const cert = kubeconfig.refs.find((r) => r.purpose === 'cert' && r.hostPath === user.certHostPath);
+      const key = kubeconfig.refs.find((r) => r.purpose === 'key' && r.hostPath === user.keyHostPath);
+      if (cert && key) pairs.push({ cert, key });
+    }
   }
   return pairs;
+}
+
+/** A certificate file that was read and holds no certificate (a key, or nothing PEM), as opposed to one that could not be read. */
+function holdsNoCertificate(cluster: Cluster, ref: FileReference): boolean {
+  if (ref.hostPath.includes('#')) return false; // embedded data is parsed where it is read
+  const read = cluster.hosts.find((h) => h.name === ref.host)?.filesRead?.has(ref.hostPath) ?? false;
+  return read && cluster.certificatesAt(ref.host, ref.hostPath).length === 0;
+}
+
+/** A kubeconfig user with a client certificate and no key, or a key and no certificate: it cannot authenticate. */
+function checkKubeconfigUsers(cluster: Cluster, report: (r: Report) => void): void {
+  for (const kubeconfig of cluster.kubeconfigs) {
+    for (const user of kubeconfig.users) {
+      if (!user.certHostPath === !user.keyHostPath) continue;
+      const has = user.certHostPath ? 'client-certificate' : 'client-key';
+      const lacks = user.certHostPath ? 'client-key' : 'client-certificate';
+      report({
+        message: `kubeconfig ${kubeconfig.hostPath} on ${kubeconfig.host}: user ${user.name} has a ${has} but no ${lacks}; it cannot authenticate with it`,
+        at: user.at,
+        key: `${kubeconfig.hostPath}\u0000${user.name}\u0000${lacks}`,
+        fix: { kind: 'plan', steps: [{ title: `Give user ${user.name} of ${kubeconfig.hostPath} on ${kubeconfig.host} its ${lacks} (${lacks}-data), or regenerate the kubeconfig`, commands: [`kubectl config set-credentials ${user.name} --client-certificate=<cert> --client-key=<key> --embed-certs --kubeconfig=${kubeconfig.hostPath}`] }] },
+      });
+    }
+  }
 }
 
 function describe(ref: FileReference): string {
@@ -84,6 +110,16 @@ export default defineRule({
       if (!cert.exists || !key.exists || !cert.mounted || !key.mounted) return; // pki/missing-file says so
       const leaf = cluster.certificatesAt(cert.host, cert.hostPath)[0];
       const keys = privateKeysAt(cluster, key.host, key.hostPath);
+      if (!leaf && holdsNoCertificate(cluster, cert)) {
+        report({
+          message: `${describe(cert)} ${cert.written} holds no certificate${keys.length > 0 ? ` (it holds a private key: the key named where the certificate belongs)` : ''}, beside ${describe(key)} ${key.written}`,
+          at: cert.at,
+          related: [related(key.at, 'the key it should be the certificate of')],
+          key: `${cert.setting}\u0000${cert.written}\u0000no-certificate`,
+          fix: { kind: 'plan', steps: [{ title: `Point ${describe(cert)} on ${cert.host} at the certificate of ${key.written} (or issue one for it)`, commands: [`openssl x509 -in ${cert.hostPath} -noout -subject   # must print a certificate`] }] },
+        });
+        return;
+      }
       if (!leaf || keys.some((k) => !k.publicKey)) return; // unreadable or encrypted: cannot judge
       if (keys.some((k) => k.publicKey!.fingerprint === leaf.publicKey.fingerprint)) return;
       const why = keys.length === 0 ? 'holds no private key' : 'is not the key of that certificate';
@@ -102,5 +138,6 @@ export default defineRule({
       });
     }, ({ cert }) => cert.at);
     checkServiceAccountKeys(cluster, report);
+    checkKubeconfigUsers(cluster, report);
   },
 });

@@ -12,13 +12,16 @@ export default defineRule({
     const reported = new Set<string>();
     context.each(cluster.keys, (key) => {
       if (!key.isPrivate || key.mode === undefined || (key.mode & 0o077) === 0) return;
-      const fileKey = `${key.host}\u0000${key.hostPath}`;
+      // A kubeconfig's client-key-data is a private key in that file: the file is the key file.
+      const file = key.hostPath.split('#')[0];
+      const fileKey = `${key.host}\u0000${file}`;
       if (reported.has(fileKey)) return;
       reported.add(fileKey);
       const mode = key.mode.toString(8).padStart(4, '0');
       const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
-      const cis = isPkiKeyFile(cluster, key.host, key.hostPath) ? ['1.1.21'] : [];
-      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', key, mode: 0o600 }, cis });
+      const what = key.embeddedIn === 'kubeconfig' ? `kubeconfig ${file} holds a private key (client-key-data) and` : `private key file ${file}`;
+      const cis = isPkiKeyFile(cluster, key.host, file) ? ['1.1.21'] : [];
+      report({ message: `${what} has mode ${mode}: readable by ${who} (want 0600)`, at: key.embeddedIn ? key.at : { ...key.at, line: 1 }, key: file, fix: { kind: 'chmod', key, mode: 0o600 }, cis });
     });
   },
 });

@@ -27,6 +27,7 @@ export default defineRule({
   check(cluster, context, report) {
     const byKey = new Map<string, Certificate[]>();
     context.each(cluster.certificates, (cert) => {
+      if (cert.supersededBy) return; // a rotated-out kubelet certificate is history, not a user of its key
       const list = byKey.get(cert.publicKey.fingerprint) ?? [];
       list.push(cert);
       byKey.set(cert.publicKey.fingerprint, list);
@@ -34,7 +35,8 @@ export default defineRule({
     const usesByCert = new Map<Certificate, Array<{ component?: ComponentKind; host: string }>>();
     context.each(certificateUses(cluster), (use) => {
       if (use.role === 'ca') return;
-      for (const cert of use.certs) {
+      // A leaf's file may carry its chain (k3s writes the CA after each leaf): only the first certificate is the identity.
+      for (const cert of use.certs.slice(0, 1)) {
         const list = usesByCert.get(cert) ?? [];
         list.push({ component: use.component, host: use.ref.host });
         usesByCert.set(cert, list);

@@ -1,5 +1,8 @@
 import { defineRule, type Report, type RuleContext } from '../rule.js';
 import { certName, chainsTo, flagText, related } from '../lib/pki.js';
+import { etcdClusters, portOf } from '../lib/etcd.js';
+import { listOf } from '../lib/settings.js';
+import { setting } from '../../model/cluster.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { Component, ComponentKind, FileReference } from '../../model/types.js';
 
@@ -14,8 +17,21 @@ function side(cluster: Cluster, component: Component, flag: string): Side | unde
   return { ref, who: `${component.kind} on ${component.host} ${flagText(ref)}` };
 }
 
-function sides(cluster: Cluster, kind: ComponentKind, flag: string): Side[] {
-  return cluster.componentsOf(kind).flatMap((c) => side(cluster, c, flag) ?? []);
+function sides(cluster: Cluster, kind: ComponentKind, flag: string, among: Component[] = cluster.componentsOf(kind)): Side[] {
+  return among.flatMap((c) => side(cluster, c, flag) ?? []);
+}
+
+/**
+ * The etcd members an apiserver talks to: those serving on a port of its --etcd-servers
+ * (and --etcd-servers-overrides). Another etcd cluster of the scan (kOps's events cluster,
+ * a CNI's own etcd) is not its peer. When no port tells, every member is.
+ */
+function etcdOf(cluster: Cluster, apiserver: Component): Component[] {
+  const etcds = cluster.componentsOf('etcd');
+  const urls = [...listOf(setting(apiserver, 'etcd-servers')?.value ?? ''), ...listOf(setting(apiserver, 'etcd-servers-overrides')?.value ?? '').flatMap((o) => o.split('#')[1]?.split(';') ?? [])];
+  const ports = new Set(urls.map(portOf).filter(Boolean));
+  const serving = etcds.filter((e) => ['listen-client-urls', 'advertise-client-urls'].some((f) => listOf(setting(e, f)?.value ?? '').some((u) => ports.has(portOf(u)))));
+  return serving.length > 0 ? serving : etcds;
 }
 
 /**
@@ -47,11 +63,18 @@ export default defineRule({
   fix: 'fix',
   tags: ['pki', 'availability'],
   check(cluster, context, report) {
-    // apiserver → etcd, both ways: its client certificate, and the servers' certificates.
-    checkPairs(cluster, context, sides(cluster, 'kube-apiserver', 'etcd-certfile'), sides(cluster, 'etcd', 'trusted-ca-file'), report);
-    checkPairs(cluster, context, sides(cluster, 'etcd', 'cert-file'), sides(cluster, 'kube-apiserver', 'etcd-cafile'), report);
-    // etcd members → each other.
-    checkPairs(cluster, context, sides(cluster, 'etcd', 'peer-cert-file'), sides(cluster, 'etcd', 'peer-trusted-ca-file'), report);
+    // apiserver → the etcd it talks to, both ways: its client certificate, and the servers' certificates.
+    const apiservers = cluster.componentsOf('kube-apiserver');
+    for (const apiserver of apiservers) checkPairs(cluster, context, sides(cluster, 'kube-apiserver', 'etcd-certfile', [apiserver]), sides(cluster, 'etcd', 'trusted-ca-file', etcdOf(cluster, apiserver)), report);
+    for (const etcd of cluster.componentsOf('etcd')) {
+      const clients = apiservers.filter((a) => etcdOf(cluster, a).includes(etcd));
+      checkPairs(cluster, context, sides(cluster, 'etcd', 'cert-file', [etcd]), sides(cluster, 'kube-apiserver', 'etcd-cafile', clients), report);
+    }
+    // etcd members → the other members of their cluster.
+    for (const members of etcdClusters(cluster)) {
+      const group = members.map((m) => m.component);
+      checkPairs(cluster, context, sides(cluster, 'etcd', 'peer-cert-file', group), sides(cluster, 'etcd', 'peer-trusted-ca-file', group), report);
+    }
     // apiserver → kubelets, when the apiserver verifies kubelet serving certificates.
     checkPairs(cluster, context, sides(cluster, 'kubelet', 'tls-cert-file'), sides(cluster, 'kube-apiserver', 'kubelet-certificate-authority'), report);
     checkPairs(cluster, context, sides(cluster, 'kube-apiserver', 'kubelet-client-certificate'), sides(cluster, 'kubelet', 'client-ca-file'), report);

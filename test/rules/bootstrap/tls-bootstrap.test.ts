@@ -12,7 +12,11 @@ ruleTester('bootstrap/tls-bootstrap', {
         unit(tree, 'w', 'kubelet', ['--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--config=/var/lib/kubelet/config.yaml']);
       },
     },
-    { name: 'rotation by flag', build: ({ tree }) => unit(tree, 'w', 'kubelet', ['--rotate-certificates=true']) },
+    { name: 'rotation by flag', build: ({ tree }) => unit(tree, 'w', 'kubelet', ['--rotate-certificates=true', '--kubeconfig=/etc/kubernetes/kubelet.conf']) },
+    {
+      name: "a standalone kubelet (kubeadm's etcd hosts: no kubeconfig, it only runs static pods) has no client certificate to rotate",
+      build: ({ tree }) => unit(tree, 'etcd-1', 'kubelet', ['--address=127.0.0.1', '--pod-manifest-path=/etc/kubernetes/manifests', '--anonymous-auth=false']),
+    },
   ],
   invalid: [
     {
@@ -28,7 +32,7 @@ ruleTester('bootstrap/tls-bootstrap', {
       name: "the hard way's kubelet: static certificates, no rotation",
       build: ({ tree }) => {
         tree.write('w', '/var/lib/kubelet/kubelet-config.yaml', 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\n');
-        unit(tree, 'w', 'kubelet', ['--config=/var/lib/kubelet/kubelet-config.yaml']);
+        unit(tree, 'w', 'kubelet', ['--config=/var/lib/kubelet/kubelet-config.yaml', '--kubeconfig=/var/lib/kubelet/kubeconfig']);
       },
       findings: [`w w/etc/systemd/system/kubelet.service:${UNIT_FIRST_FLAG_LINE - 1}`],
       messages: ['kubelet on w: --rotate-certificates is not set (default: false)'],
@@ -37,7 +41,7 @@ ruleTester('bootstrap/tls-bootstrap', {
       name: 'rotateCertificates: false in the config file',
       build: ({ tree }) => {
         tree.write('w', '/var/lib/kubelet/config.yaml', kubeletConfig().replace('rotateCertificates: true', 'rotateCertificates: false'));
-        unit(tree, 'w', 'kubelet', ['--config=/var/lib/kubelet/config.yaml']);
+        unit(tree, 'w', 'kubelet', ['--config=/var/lib/kubelet/config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf']);
       },
       findings: ['w w/var/lib/kubelet/config.yaml:17'],
     },

@@ -20,7 +20,12 @@ ruleTester('etcd/no-client-cert-auth', {
         tree.write('e1', '/etc/etcd.env', 'ETCD_NAME=e1\nETCD_PEER_AUTO_TLS=true\n');
       },
       findings: ['e1 e1/etc/etcd.env:1', 'e1 e1/etc/etcd.env:1', 'e1 e1/etc/etcd.env:2'],
-      messages: ['--client-cert-auth is not set (default: false)', '--peer-client-cert-auth is not set (default: false)', '--peer-auto-tls=true uses self-signed certificates'],
+      messages: [
+        '--client-cert-auth is not set (default: false); clients are not authenticated',
+        // the peer flag is about the other members, not clients
+        '--peer-client-cert-auth is not set (default: false); peers are not authenticated: any host that reaches the peer port can join the cluster',
+        '--peer-auto-tls=true uses self-signed certificates',
+      ],
     },
     {
       name: '--client-cert-auth=false in a unit',

@@ -51,6 +51,13 @@ ruleTester('pki/key-mismatch', {
       },
     },
     {
+      name: "k3s's keys kept without a certificate (server/tls/client-kubelet.key): nothing names them beside a certificate",
+      build: async ({ tree, pki }) => {
+        const ca = await pki.ca('k3s-client-ca');
+        tree.write('s1', '/var/lib/rancher/k3s/server/tls/client-kubelet.key', (await pki.leaf(ca, 'unused')).keyPem, 0o600);
+      },
+    },
+    {
       name: 'the service-account key pair shared by controller-manager and apiserver',
       build: async ({ tree }) => {
         const sa = await generateKeyPair({ algorithm: 'rsa', bits: 2048 });
@@ -99,6 +106,30 @@ ruleTester('pki/key-mismatch', {
       },
       findings: [`c0 c0/etc/systemd/system/kube-apiserver.service:${UNIT_FIRST_FLAG_LINE + 1}`],
       messages: ['holds no private key'],
+    },
+    {
+      name: 'a certificate file that holds only a key (the two paths swapped), in a static pod',
+      build: async ({ tree, pki }) => {
+        const ca = await pki.ca('etcd-ca');
+        const server = await pki.leaf(ca, 'cp-1', { usages: ['serverAuth', 'clientAuth'] });
+        tree.write('cp-1', '/etc/kubernetes/pki/etcd/server.crt', server.keyPem, 0o600);
+        tree.write('cp-1', '/etc/kubernetes/pki/etcd/server.key', server.keyPem, 0o600);
+        staticPod(tree, 'cp-1', 'etcd', ETCD_FLAGS);
+      },
+      findings: [`cp-1 cp-1/etc/kubernetes/manifests/etcd.yaml:${POD_FIRST_FLAG_LINE}`],
+      messages: ['etcd --cert-file /etc/kubernetes/pki/etcd/server.crt holds no certificate (it holds a private key: the key named where the certificate belongs)'],
+      related: [`cp-1 cp-1/etc/kubernetes/manifests/etcd.yaml:${POD_FIRST_FLAG_LINE + 1}`],
+    },
+    {
+      name: 'a kubeconfig user with a client certificate but no key, and one with a key but no certificate',
+      build: async ({ tree, pki }) => {
+        const ca = await pki.ca('kubernetes');
+        const admin = await pki.leaf(ca, 'kubernetes-admin', { usages: ['clientAuth'] });
+        tree.write('cp', '/etc/kubernetes/admin.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'admin', admin).replace(/\n {4}client-key-data: .*\n/, '\n'), 0o600);
+        tree.write('cp', '/etc/kubernetes/other.conf', kubeconfigText('https://10.0.0.1:6443', ca, 'other', admin).replace(/\n {4}client-certificate-data: .*\n/, '\n'), 0o600);
+      },
+      findings: ['cp cp/etc/kubernetes/admin.conf:15', 'cp cp/etc/kubernetes/other.conf:15'],
+      messages: ['user admin has a client-certificate but no client-key', 'user other has a client-key but no client-certificate'],
     },
     {
       name: 'the controller-manager signs service-account tokens with a key the apiserver does not accept',
