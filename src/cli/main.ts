@@ -199,6 +199,7 @@ async function main(): Promise<number> {
   const argv = process.argv.length === 3 && process.argv[2] === '-V' ? [...process.argv.slice(0, 2), '--version'] : process.argv;
   try {
     await program.parseAsync(argv);
+    if (process.env.KAUDIT_TIMING) process.stderr.write((await import('../util/timing.js')).timingReport());
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
