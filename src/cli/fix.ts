@@ -19,6 +19,8 @@ export interface FixCommandOptions {
   config?: string;
   /** --benchmark: fix the benchmark's controls too. */
   benchmark?: string;
+  /** --jobs: worker threads that read hosts and re-issue certificates. */
+  jobs?: number;
 }
 
 /** A one-line progress bar on stderr, redrawn in place (only on a terminal). */
@@ -42,6 +44,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, toolVe
     ...(options.expiryWindowDays !== undefined ? { expiryWindowDays: options.expiryWindowDays } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.benchmark ? { benchmark: options.benchmark } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   };
   // A run killed in the middle of its write is rolled back first, so the scan sees whole files.
   if (options.write) for (const message of recoverInterruptedWrites(paths, options.backupDir)) process.stderr.write(`kaudit: ${message}\n`);

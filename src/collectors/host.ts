@@ -165,7 +165,9 @@ class HostCollector {
       ctx.recordFacts(hostPath, entry.stat);
       const ext = extensionOf(hostPath);
       const staticPodDir = staticPodDirOf(hostPath);
-      if (isUnitFile(hostPath)) {
+      if (hostPath === `/${SNAPSHOT_MANIFEST}`) {
+        continue; // kaudit's own record of the host (read before the walk), not the host's configuration
+      } else if (isUnitFile(hostPath)) {
         const unit = this.unitNameOf(hostPath, entry.real);
         if (unit) unitNames.add(unit);
       } else if (hostPath.startsWith('/etc/systemd/network/') && ext === '.network') {

@@ -41,6 +41,10 @@ export class HostFS {
 
   /** The root with links in its own path resolved: every file opened must be inside it. */
   readonly realRoot: string;
+  /** lstat by real path (null: not there): no path is examined twice in a scan. */
+  private readonly examined = new Map<string, Stats | null>();
+  /** The names in each folder listed (by real path): a name not among them is not there, without asking. */
+  private readonly listings = new Map<string, Set<string>>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -50,6 +54,24 @@ export class HostFS {
   /** Records what a folder walk already learnt about a plain file. */
   remember(hostPath: string, real: string, stat: Stats): void {
     this.resolved.set(hostPath, { real, stat });
+  }
+
+  /** lstat of a real path inside the root, asked of the system once. */
+  lstat(real: string): Stats | undefined {
+    const known = this.examined.get(real);
+    if (known !== undefined) return known ?? undefined;
+    const names = this.listings.get(path.dirname(real));
+    const stat = names && !names.has(path.basename(real)) ? undefined : lstatOf(real);
+    this.examined.set(real, stat ?? null);
+    return stat;
+  }
+
+  /** The entries of a folder (by real path), listed once; throws ReadRefused when it cannot be read. */
+  listing(real: string): Dirent[] {
+    readProbe.onOpen?.(real, 'folder');
+    const entries = listFolder(real);
+    this.listings.set(real, new Set(entries.map((entry) => entry.name)));
+    return entries;
   }
 
   /** The host path (/etc/...) of a real path inside the root. */
@@ -86,6 +108,8 @@ export class HostFS {
     const pending = hostPath.split('/').filter(Boolean);
     const done: string[] = [];
     let hops = 0;
+    /** The lstat of the last part when it was no link: the stat of the whole path. */
+    let last: Stats | undefined;
     while (pending.length > 0) {
       const part = pending.shift()!;
       if (part === '.') continue;
@@ -94,12 +118,14 @@ export class HostFS {
         continue;
       }
       const real = path.join(this.root, ...done, part);
-      const stat = lstatOf(real);
+      const stat = this.lstat(real);
       if (!stat) return undefined;
       if (!stat.isSymbolicLink()) {
         done.push(part);
+        last = stat;
         continue;
       }
+      last = undefined;
       if (++hops > MAX_LINK_HOPS) throw new ReadRefused(`symbolic link loop at /${[...done, part].join('/')}`);
       const target = readLink(real);
       const targetParts = target.split('/').filter(Boolean);
@@ -110,7 +136,7 @@ export class HostFS {
       pending.unshift(...targetParts);
     }
     const real = path.join(this.root, ...done);
-    const stat = statOf(real);
+    const stat = last ?? statOf(real);
     return stat ? { real, stat } : undefined;
   }
 
@@ -119,7 +145,8 @@ export class HostFS {
     const resolved = this.resolve(hostPath);
     if (!resolved) return undefined;
     readProbe.onOpen?.(resolved.real, 'file');
-    return readTreeFile(resolved.real, { kind, within: this.realRoot });
+    // The resolution's lstat (or the walk's) of a plain file is not asked again.
+    return readTreeFile(resolved.real, { kind, within: this.realRoot, ...(resolved.stat.isFile() ? { examined: resolved.stat } : {}) });
   }
 
   /** The names in a folder, sorted; empty when it is not a folder or cannot be read. */
@@ -132,8 +159,8 @@ export class HostFS {
     }
     if (!resolved?.stat.isDirectory()) return [];
     try {
-      readProbe.onOpen?.(resolved.real, 'folder');
-      return listFolder(resolved.real).map((entry) => entry.name).sort();
+      const known = this.listings.get(resolved.real);
+      return (known ? [...known] : this.listing(resolved.real).map((entry) => entry.name)).sort();
     } catch {
       return [];
     }
@@ -208,8 +235,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     options.onFolder?.(hostPath, stat);
     let entries: Dirent[];
     try {
-      readProbe.onOpen?.(real, 'folder');
-      entries = listFolder(real);
+      entries = fsys.listing(real);
     } catch (error) {
       options.onProblem(hostPath, `folder cannot be read (${(error as ReadRefused).code ?? 'error'})`);
       return;
@@ -227,7 +253,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
           options.onProblem(childHostPath, (error as Error).message);
         }
       } else {
-        const stat = lstatOf(childReal);
+        const stat = fsys.lstat(childReal);
         if (stat) visit(childHostPath, childReal, stat);
         else options.onProblem(childHostPath, 'cannot be read (gone while being listed)');
       }

@@ -3,7 +3,7 @@
  * findings, then what the configuration and suppressions make of them. `kaudit scan`
  * and `kaudit fix` both run it; the CLI only parses options and prints.
  */
-import { collect } from '../collectors/index.js';
+import { collectParallel } from '../collectors/index.js';
 import { runRules } from '../engine.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Finding, Level } from '../model/finding.js';
@@ -45,6 +45,8 @@ export interface ScanOptions extends LiveOptions {
   config?: string;
   /** --benchmark: `cis` (the version that fits the cluster) or a benchmark id; else the config file's. */
   benchmark?: string;
+  /** --jobs: worker threads that read hosts (default 1: the main thread reads them). */
+  jobs?: number;
 }
 
 const DEFAULT_EXPIRY_WINDOW_DAYS = 30;
@@ -110,7 +112,7 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
   if (paths.length === 0 && !options.hostRoots?.length && !hasLiveSources(options)) {
     throw new UsageError('nothing to scan: give a PATH, --host-root, --kubeconfig (or --in-cluster) or --etcd-endpoints');
   }
-  const cluster = timed('collect', () => collect(paths, options.hostRoots ?? []));
+  const cluster = await timedAsync('collect', () => collectParallel(paths, options.hostRoots ?? [], { jobs: options.jobs ?? 1 }));
   await timedAsync('live sources', () => collectLive(cluster, options));
   const expiryWindowDays = options.expiryWindowDays ?? (config?.expiryWindow ? parseWindow(config.expiryWindow) : DEFAULT_EXPIRY_WINDOW_DAYS);
   const context = { now: options.now, expiryWindowDays };

@@ -11,7 +11,7 @@ export const KUBEADM_PKI = '/etc/kubernetes/pki';
  */
 export function pkiFolderOf(cluster: Cluster, host: string): string | undefined {
   if (cluster.fileFacts(host, KUBEADM_PKI)?.isDirectory) return KUBEADM_PKI;
-  const apiserver = cluster.components.find((c) => c.kind === 'kube-apiserver' && c.host === host && c.definedAt.root >= 0);
+  const apiserver = cluster.componentsOn(host).find((c) => c.kind === 'kube-apiserver' && c.definedAt.root >= 0);
   const clientCa = apiserver ? cluster.referenceOf(apiserver, 'client-ca-file') : undefined;
   if (!clientCa) return undefined;
   const dir = path.dirname(clientCa.hostPath);

@@ -164,7 +164,7 @@ export function certificateUses(cluster: Cluster): CertUse[] {
       component = ref.owner.kind;
     } else {
       role = ref.purpose === 'ca' ? 'ca' : 'client'; // a kubeconfig's client certificate or cluster CA
-      component = cluster.kubeconfigs.find((k) => k.refs.includes(ref))?.usedBy;
+      component = cluster.kubeconfigOf(ref)?.usedBy;
     }
     if (!role) continue;
     const certs = cluster.certificatesAt(ref.host, ref.hostPath);
