@@ -82,7 +82,7 @@ function settingCheck(control: Control, subject: Subject, cluster: Cluster, comp
   const message = `${component.kind} on ${subject.host}: ${failing.map((f) => describeResolved(component, f.name, f.resolved)).join('; ')}; CIS ${control.id} wants ${wanted}`;
   // One finding per defect: two controls on one flag (DenyServiceExternalIPs, EventRateLimit) are two defects.
   const key = `setting:${component.kind}:${names.join('+')}:${test.op}${'value' in test && !Array.isArray(test.value) ? `:${test.value}` : ''}`;
-  const fixes = failing.flatMap((f) => fixesFor(control, { host: subject.host, component, ...(f.resolved.written ? { written: f.resolved.written } : {}) }, cluster));
+  const fixes = failing.flatMap((f) => fixesFor(control, { host: subject.host, component, ...(f.resolved.written ? { written: f.resolved.written } : {}) }));
   return { outcome: 'fail', reason: `${described.join('; ')}; wants ${wanted}`, ...(source ? { source } : {}), defects: [{ message, at: placeFor(component, first.resolved), key, fixes }] };
 }
 
@@ -93,7 +93,7 @@ function gateCheck(control: Control, subject: Subject, cluster: Cluster, compone
   const source: Evidence = resolved.written ? { origin: resolved.written.origin, at: resolved.written.at, key: gate, value: resolved.value ?? '' } : { origin: 'default', key: gate, value: defaultValue };
   if (passes(test, resolved.value)) return pass(text, source);
   const message = `${component.kind} on ${subject.host}: ${text}; CIS ${control.id} wants the gate not turned off`;
-  const fixes = fixesFor(control, { host: subject.host, component, ...(resolved.written ? { written: resolved.written } : {}) }, cluster);
+  const fixes = fixesFor(control, { host: subject.host, component, ...(resolved.written ? { written: resolved.written } : {}) });
   return { outcome: 'fail', reason: text, source, defects: [{ message, at: placeFor(component, resolved), key: `gate:${component.kind}:${gate}`, fixes }] };
 }
 
@@ -143,7 +143,7 @@ function fileCheck(control: Control, subject: Subject, subjects: Subjects, files
       message: `${f.file.hostPath} on ${subject.host} has ${'mode' in judge ? 'mode' : 'owner'} ${f.shown}; CIS ${control.id} wants ${wanted}`,
       at: f.facts.at,
       key: `file:${'mode' in judge ? 'mode' : 'owner'}:${f.file.hostPath}`,
-      fixes: fixesFor(control, { host: subject.host, file: f.file.hostPath }, subjects.cluster),
+      fixes: fixesFor(control, { host: subject.host, file: f.file.hostPath }),
     }));
     return { outcome: 'fail', reason: `${list}; wants ${wanted}`, source: { ...source, key: failing[0].file.hostPath, value: failing[0].shown, at: failing[0].facts.at }, defects };
   }
@@ -160,7 +160,7 @@ function encryptionCheck(control: Control, subject: Subject, cluster: Cluster, c
   const fail = (reason: string, where: SourceLocation, key: string): Verdict => ({
     outcome: 'fail',
     reason,
-    defects: [{ message: `kube-apiserver on ${subject.host}: ${reason}; CIS ${control.id} wants ${allowed.join(', ')} first`, at: where, key, fixes: fixesFor(control, { host: subject.host, component }, cluster) }],
+    defects: [{ message: `kube-apiserver on ${subject.host}: ${reason}; CIS ${control.id} wants ${allowed.join(', ')} first`, at: where, key, fixes: fixesFor(control, { host: subject.host, component }) }],
   });
   if (!setup) return fail('no --encryption-provider-config: Secrets are stored unencrypted', at, 'encryption:none');
   if (!setup.ref.exists || !setup.ref.mounted || !setup.config) {
@@ -178,7 +178,7 @@ function encryptionCheck(control: Control, subject: Subject, cluster: Cluster, c
 function auditPolicyCheck(control: Control, subject: Subject, cluster: Cluster, component: Component): Verdict {
   const resolved = resolveSetting(component, 'audit-policy-file');
   if (resolved.unknown) return unknown(resolved.unknown.why, resolved.unknown.supply);
-  const fixes = () => fixesFor(control, { host: subject.host, component }, cluster);
+  const fixes = () => fixesFor(control, { host: subject.host, component });
   const written = resolved.written;
   if (!written || written.value === '') {
     const reason = '--audit-policy-file is not set: the apiserver records no audit events';
@@ -215,7 +215,7 @@ function unitDirectiveCheck(control: Control, subject: Subject, cluster: Cluster
     outcome: 'fail',
     reason: text,
     ...(source ? { source } : {}),
-    defects: [{ message: `${component.kind} on ${subject.host}: ${text}; CIS ${control.id} wants ${directive}=any`, at: last?.at ?? component.definedAt, key: `unit:${component.kind}:${directive}`, fixes: fixesFor(control, { host: subject.host, component }, cluster) }],
+    defects: [{ message: `${component.kind} on ${subject.host}: ${text}; CIS ${control.id} wants ${directive}=any`, at: last?.at ?? component.definedAt, key: `unit:${component.kind}:${directive}`, fixes: fixesFor(control, { host: subject.host, component }) }],
   };
 }
 

@@ -18,7 +18,7 @@ export default defineRule({
       const mode = key.mode.toString(8).padStart(4, '0');
       const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
       const cis = isPkiKeyFile(cluster, key.host, key.hostPath) ? ['1.1.21'] : [];
-      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', key, mode: 0o600 }, cis });
+      report({ message: `private key file ${key.hostPath} has mode ${mode}: readable by ${who} (want 0600)`, at: { ...key.at, line: 1 }, key: key.hostPath, fix: { kind: 'chmod', file: key, mode: 0o600 }, cis });
     });
   },
 });
