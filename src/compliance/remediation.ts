@@ -37,7 +37,7 @@ function intentOf(remedy: Remediation, target: FixTarget): FixIntent | undefined
     case 'flag-with-file':
       return component && { kind: 'flag-with-file', component, flag: remedy.setting, file: remedy.file };
     case 'manual':
-      return { kind: 'plan', steps: remedy.steps.map((title) => ({ title: `${title} (${host})`, commands: [] })) };
+      return { kind: 'plan', steps: remedy.steps.map((title) => ({ title: `${title} (${host})`, commands: remedy.why ? [`# not written by kaudit: ${remedy.why}`] : [] })) };
   }
 }
 

@@ -4,7 +4,6 @@
  * The manifest keeps its layout: items are added after the last item of each list in that
  * list's indentation, or the list is added under its parent when the pod has none.
  */
-import path from 'node:path/posix';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { ChangeSet, FileRef } from './changeset.js';
 import { lineRange, lineStarts, type TextEdit } from './text.js';
@@ -103,9 +102,10 @@ export function addMount(cs: ChangeSet, component: Component, spec: MountSpec, r
   if (!cs.once(`mount\u0000${ref.real}\u0000${spec.hostPath}`)) return true;
   const text = cs.text(ref);
   if (text === undefined) return false;
+  // Unique among the pod's volumes and those this run adds to it.
   const taken = volumeNames(text);
   let name = spec.name;
-  for (let n = 2; taken.has(name); n++) name = `${spec.name}-${n}`;
+  for (let n = 2; taken.has(name) || !cs.once(`volume\u0000${ref.real}\u0000${name}`); n++) name = `${spec.name}-${n}`;
   const readOnly = spec.writable ? '' : '\n{i}  readOnly: true';
   const mount = appendItem(text, ['spec', 'containers', 0], 'volumeMounts', (i) => `${i}- mountPath: ${spec.hostPath}\n${i}  name: ${name}${readOnly.replace('{i}', i)}`);
   const volume = appendItem(text, ['spec'], 'volumes', (i) => `${i}- hostPath:\n${i}    path: ${spec.hostPath}\n${i}    type: ${spec.type}\n${i}  name: ${name}`);
@@ -127,10 +127,10 @@ function addOrJoin(cs: ChangeSet, ref: FileRef, edit: TextEdit, ruleId: string):
   return cs.edit(ref, edit, ruleId);
 }
 
-/** A volume name from a path: /etc/kubernetes/audit → kaudit-audit. */
+/** A volume name (a DNS label) from a path: /var/log/kubernetes/audit → var-log-kubernetes-audit. */
 export function volumeNameFor(hostPath: string): string {
-  const base = path.basename(hostPath).replace(/\.[a-z]+$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `kaudit-${base || 'files'}`.slice(0, 63);
+  const label = hostPath.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return (label || 'kaudit-files').slice(-63).replace(/^-+/, '');
 }
 
 /** pod/unmounted-file: the file (or folder) a flag names, mounted alone at the same path. */
