@@ -166,6 +166,11 @@ export function flagWithFile(cs: ChangeSet, component: Component, kind: WrittenF
   const hostPath = mapped ?? seenAt;
   const exists = spec.content !== undefined && cs.fsOf(component.host).exists(hostPath);
   if (exists && !useExisting(cs, component, kind, hostPath, ruleId)) return;
+  if (!own && !exists && spec.content !== undefined) {
+    // The operator's file is gone: what it held (other plugins' configuration) is not kaudit's to invent.
+    plan(cs, component, `Restore ${hostPath}, which --${spec.flag} names (it is missing), or point the flag at ${spec.what}`, ruleId, `ls -l ${hostPath}`);
+    return;
+  }
   const refs = changedBy(cs, () => {
     if (own && !writeSetting(cs, component, spec.flag, seenAt, ruleId)) {
       plan(cs, component, `Set --${spec.flag}=${seenAt}`, ruleId);
@@ -177,7 +182,7 @@ export function flagWithFile(cs: ChangeSet, component: Component, kind: WrittenF
     const mount = folder ? { hostPath: path.dirname(seenAt), type: 'DirectoryOrCreate' as const } : { hostPath: seenAt, type: 'File' as const };
     addMount(cs, component, { ...mount, name: volumeNameFor(mount.hostPath), ...(spec.writable ? { writable: true } : {}) }, ruleId);
   });
-  if (!exists && spec.content !== undefined) {
+  if (own && !exists && spec.content !== undefined) {
     const ref = cs.ref(component.host, hostPath);
     cs.create(ref, spec.content, 0o600, false, ruleId);
     cs.sideEffect(ref, spec.effect);
