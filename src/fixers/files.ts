@@ -157,6 +157,10 @@ function useExisting(cs: ChangeSet, component: Component, kind: WrittenFile, hos
 export function flagWithFile(cs: ChangeSet, component: Component, kind: WrittenFile, ruleId: string): void {
   const spec = SPECS[kind];
   if (!cs.once(`file\u0000${component.host}\u0000${component.definedAt.file}\u0000${kind}`)) return;
+  if (component.definedAt.root < 0) {
+    plan(cs, component, `On ${component.host}: write ${spec.what} at ${spec.defaultPath}, set --${spec.flag} to it and, in a static pod, mount its folder (seen through ${component.definedAt.file}; kaudit fix on a scan of the node writes all of it)`, ruleId, `# on ${component.host}`);
+    return;
+  }
   const written = setting(component, spec.flag)?.value;
   const own = !written;
   // The path the component reads (in a static pod, its container's path) and where that is on the host.

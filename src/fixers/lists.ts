@@ -7,6 +7,7 @@
  */
 import type { ChangeSet } from './changeset.js';
 import { listItemEffect, settingEffect } from './effects.js';
+import { planLiveSetting } from './live.js';
 import { removeFlag } from './flags.js';
 import { changedBy, configFieldOf, writeSetting } from './setting-writer.js';
 import { setYamlPath } from './yaml-edit.js';
@@ -95,6 +96,11 @@ export function applyListEdits(cs: ChangeSet, onAdded: (component: Component, fl
     const current = written?.value ?? '';
     const value = finalValue(entry, current);
     if (value === current) continue;
+    if (entry.component.definedAt.root < 0) {
+      // Seen through a live source: no file of it in the scan, the change is a step on its node.
+      planLiveSetting(cs, { kind: 'set-flag', component: entry.component, flag: entry.flag, value }, entry.ruleId);
+      continue;
+    }
     const authorizationConfig = entry.flag === 'authorization-mode' ? setting(entry.component, 'authorization-config') : undefined;
     if (authorizationConfig) {
       // The apiserver refuses --authorization-mode beside --authorization-config: the authorizers are listed in that file.
@@ -119,6 +125,7 @@ export function applyListEdits(cs: ChangeSet, onAdded: (component: Component, fl
  * nowhere), else its --feature-gates flag (gathered with the run's other gates).
  */
 export function setFeatureGate(cs: ChangeSet, component: Component, gate: string, value: string, ruleId: string): void {
+  if (component.definedAt.root < 0) return queueListEdit(cs, component, 'feature-gates', { gate, value }, ruleId);
   let holder: Setting | undefined;
   for (const s of component.settings) {
     if (s.name !== 'feature-gates') continue;

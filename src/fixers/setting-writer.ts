@@ -16,7 +16,7 @@ import type { TextEdit } from './text.js';
 import { setYamlPath, yamlScalar, yamlValueRange } from './yaml-edit.js';
 import { KUBELET_COLLECTION_FIELDS, KUBELET_FIELDS, KUBE_PROXY_FIELDS } from '../collectors/config-files.js';
 import { setting } from '../model/cluster.js';
-import type { Component } from '../model/types.js';
+import type { Component, SourceLocation } from '../model/types.js';
 
 /** etcd's TLS settings sit in two sections of its config file (etcd.conf.yml); the rest are top-level keys named as the flags. */
 const ETCD_TLS_KEYS = new Set(['cert-file', 'key-file', 'client-cert-auth', 'trusted-ca-file', 'auto-tls', 'crl-file', 'allowed-cn', 'allowed-hostname']);
@@ -105,6 +105,12 @@ function setConfigField(cs: ChangeSet, ref: FileRef, path: string[], value: stri
   return cs.edit(ref, edit, ruleId);
 }
 
+/** Whether a file is one of the config files the component reads (kubelet config and drop-ins, etcd's, kube-proxy's). */
+function readsConfigFile(cs: ChangeSet, component: Component, at: SourceLocation): boolean {
+  const real = cs.refAt(at).real;
+  return component.configSources?.some((s) => s.state === 'read' && cs.ref(component.host, s.hostPath).real === real) ?? false;
+}
+
 /**
  * Sets a setting of a component where the component reads it. False when it cannot be
  * written (the caller plans it): a flag kube-proxy would ignore beside --config, a file
@@ -112,7 +118,7 @@ function setConfigField(cs: ChangeSet, ref: FileRef, path: string[], value: stri
  */
 export function writeSetting(cs: ChangeSet, component: Component, flag: string, value: string, ruleId: string): boolean {
   const written = setting(component, flag);
-  if (written?.origin === 'config-file' && written.sourceKey) {
+  if (written?.origin === 'config-file' && written.sourceKey && readsConfigFile(cs, component, written.at)) {
     return written.value === value || setConfigField(cs, cs.refAt(written.at), written.sourceKey.split('.'), value, ruleId);
   }
   if (written) return setFlag(cs, component, flag, value, ruleId);

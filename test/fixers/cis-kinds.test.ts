@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { collect } from '../../src/collectors/index.js';
 import { hostPathInPod } from '../../src/collectors/static-pod.js';
+import { runRules } from '../../src/engine.js';
+import { ruleById } from '../../src/rules/index.js';
 import { planFixes } from '../../src/fixers/index.js';
 import { renderChanges } from '../../src/fixers/render.js';
 import { writeChanges } from '../../src/fixers/writer.js';
@@ -108,6 +111,18 @@ describe('add-to-list and remove-from-list: admission plugins and authorization 
       expect(status(after, 'cp', '1.2.12')).toBe('1.2.12 PASS');
       expect(setting(component(after, 'cp', 'kube-apiserver'), 'disable-admission-plugins')).toBeUndefined();
     });
+  });
+
+  it('plans the list on the node of an apiserver seen only through the API (no file of it to edit)', async () => {
+    const tree = newTree();
+    unit(tree, 'w', 'kubelet', ['--authorization-mode=Webhook']);
+    const cluster = collect([tree.dir]);
+    const at = { host: 'cp-9', root: -1, file: 'https://10.0.0.1:6443/api/v1/namespaces/kube-system/pods/kube-apiserver-cp-9' };
+    cluster.components.push({ kind: 'kube-apiserver', host: 'cp-9', source: 'live', definedAt: at, settings: [{ name: 'authorization-mode', value: 'AlwaysAllow', origin: 'flag', at }], mounts: [] });
+    const findings = runRules(cluster, [ruleById('auth/insecure-authorization')!], { now, expiryWindowDays: 30 });
+    const changes = await planFixes(cluster, findings, { now });
+    expect(changes.edits.size + changes.creates.size).toBe(0);
+    expect(changes.plan.map((p) => p.title)).toContainEqual(expect.stringMatching(/^On cp-9, kube-apiserver: add --authorization-mode=Node,RBAC to \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml|^On cp-9, kube-apiserver: start it with --authorization-mode=Node,RBAC/));
   });
 
   it('plans the authorizers where an AuthorizationConfiguration is used: --authorization-mode may not be set beside it', async () => {
