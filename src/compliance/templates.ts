@@ -62,7 +62,7 @@ function componentOf(subject: Subject, check: Check): Component | undefined {
   return kind ? subject.components.get(kind) : undefined;
 }
 
-function settingCheck(control: Control, subject: Subject, cluster: Cluster, component: Component, names: string[], test: SettingTest, options: { flagOnly?: boolean; default?: string }): Verdict {
+function settingCheck(control: Control, subject: Subject, component: Component, names: string[], test: SettingTest, options: { flagOnly?: boolean; default?: string }): Verdict {
   const failing: Array<{ name: string; resolved: Resolved }> = [];
   const evidence: Evidence[] = [];
   const described: string[] = [];
@@ -86,7 +86,7 @@ function settingCheck(control: Control, subject: Subject, cluster: Cluster, comp
   return { outcome: 'fail', reason: `${described.join('; ')}; wants ${wanted}`, ...(source ? { source } : {}), defects: [{ message, at: placeFor(component, first.resolved), key, fixes }] };
 }
 
-function gateCheck(control: Control, subject: Subject, cluster: Cluster, component: Component, gate: string, test: SettingTest, defaultValue: string): Verdict {
+function gateCheck(control: Control, subject: Subject, component: Component, gate: string, test: SettingTest, defaultValue: string): Verdict {
   const resolved = resolveGate(component, gate, defaultValue);
   if (resolved.unknown) return unknown(`${component.kind} feature gate ${gate}: ${resolved.unknown.why}`, resolved.unknown.supply);
   const text = resolved.written ? `${gate}=${resolved.value} in ${describeSetting(resolved.written, resolved.written.value)}` : `the feature gate ${gate} is not set (default: ${defaultValue})`;
@@ -198,7 +198,7 @@ function auditPolicyCheck(control: Control, subject: Subject, cluster: Cluster, 
 }
 
 /** systemd adds up IPAddressDeny= lines; an empty one resets the list. */
-function unitDirectiveCheck(control: Control, subject: Subject, cluster: Cluster, component: Component, directive: string, test: SettingTest): Verdict {
+function unitDirectiveCheck(control: Control, subject: Subject, component: Component, directive: string, test: SettingTest): Verdict {
   if (component.source !== 'systemd') return none(`${component.kind} does not run from a systemd unit on this host`);
   let values: string[] = [];
   let last: (typeof component.settings)[number] | undefined;
@@ -233,16 +233,16 @@ export function judge(control: Control, subject: Subject, subjects: Subjects): V
   }
   switch (check.template) {
     case 'setting':
-      return settingCheck(control, subject, cluster, component, check.settings, check.test, check.default !== undefined ? { default: check.default } : {});
+      return settingCheck(control, subject, component, check.settings, check.test, check.default !== undefined ? { default: check.default } : {});
     case 'kubelet-setting':
-      return settingCheck(control, subject, cluster, component, check.settings, check.test, check.flagOnly ? { flagOnly: true } : {});
+      return settingCheck(control, subject, component, check.settings, check.test, check.flagOnly ? { flagOnly: true } : {});
     case 'feature-gate':
-      return gateCheck(control, subject, cluster, component, check.gate, check.test, check.default);
+      return gateCheck(control, subject, component, check.gate, check.test, check.default);
     case 'encryption-providers':
       return encryptionCheck(control, subject, cluster, component, check.allowed);
     case 'audit-policy':
       return auditPolicyCheck(control, subject, cluster, component);
     case 'unit-directive':
-      return unitDirectiveCheck(control, subject, cluster, component, check.directive, check.test);
+      return unitDirectiveCheck(control, subject, component, check.directive, check.test);
   }
 }

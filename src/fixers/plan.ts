@@ -257,6 +257,8 @@ function sideEffectsOf(change: PlannedChange, fromFixes: ReadonlyMap<string, Rea
   if (change.certificates.some((c) => c.before && c.newKey)) effects.push('a new key pair: copies of the old certificate or key elsewhere (kubeconfigs, other hosts) stop matching it');
   if (change.certificates.some((c) => c.before && c.before.issuer !== c.after.issuer)) effects.push('signed by another CA: whatever checks it must trust that CA');
   if (change.action === 'remove') effects.push('the file is kept in the backup folder');
+  if (change.action === 'chmod' && effects.length === 0) effects.push('users other than the owner lose what the old mode let them do: an agent or backup job that read the file as another user stops reading it');
+  if (change.action === 'chown') effects.push(`the file belongs to ${change.owner}: a process that wrote it as ${change.ownerBefore ?? 'its former owner'} loses write access`);
   // What a fix said of a file's new content, beside the change of that content (not beside a mode or owner change of it).
   if (change.action !== 'chmod' && change.action !== 'chown') effects.push(...(fromFixes.get(`${change.host}\u0000${change.file}`) ?? []));
   return [...new Set(effects)];

@@ -113,8 +113,8 @@ function readsConfigFile(cs: ChangeSet, component: Component, at: SourceLocation
 
 /**
  * Sets a setting of a component where the component reads it. False when it cannot be
- * written (the caller plans it): a flag kube-proxy would ignore beside --config, a file
- * that cannot be parsed, a layout without a place for flags.
+ * written (the caller plans it): a file that cannot be parsed, a layout without a place
+ * for flags. A flag kube-proxy would ignore beside --config is planned here.
  */
 export function writeSetting(cs: ChangeSet, component: Component, flag: string, value: string, ruleId: string): boolean {
   const written = setting(component, flag);
@@ -124,8 +124,9 @@ export function writeSetting(cs: ChangeSet, component: Component, flag: string, 
   if (written) return setFlag(cs, component, flag, value, ruleId);
   const field = configFieldOf(component, flag);
   if (field === 'ignored') {
-    cs.skipped.push({ file: component.definedAt.file, message: `${component.kind} reads --config: --${flag} has no field there and the flag would be ignored` });
-    return false;
+    const config = component.configSources?.find((c) => c.state === 'read')?.hostPath;
+    cs.addPlan({ title: `Set ${flag} in the config file ${config} of ${component.kind} on ${component.host}: beside --config the flag would be ignored, and kaudit knows no field for it`, commands: [`# --${flag}=${value}`] }, ruleId);
+    return true;
   }
   if (field) return setConfigField(cs, cs.ref(component.host, field.hostPath), field.path, value, ruleId);
   return setFlag(cs, component, flag, value, ruleId);

@@ -378,8 +378,10 @@ describe('chmod and chown of any file', () => {
 
   it.runIf(asRoot)('on a live host root, as root: the files themselves, owners named through the host\'s own passwd and group', async () => {
     const { tree, root } = liveRoot();
-    const { after } = await roundTrip(tree, { hostRoots: [root] });
+    const { after, dryRun } = await roundTrip(tree, { hostRoots: [root] });
     for (const id of ['1.1.7', '1.1.8', '1.1.11', '1.1.12']) expect(status(after, 'node', id)).toBe(`${id} PASS`);
+    expect(dryRun).toMatch(/owner {3}var\/lib\/etcd: root:root → etcd:etcd {2}\[files\/etcd-data-ownership\]\n {2}side effect: the file belongs to etcd:etcd: a process that wrote it as root:root loses write access/);
+    expect(dryRun).toMatch(/mode {4}etc\/kubernetes\/manifests\/etcd\.yaml: 0644 → 0600 {2}\[files\/manifest-permissions\]\n {2}side effect: users other than the owner lose/);
     const manifest = fs.statSync(tree.real('node', '/etc/kubernetes/manifests/etcd.yaml'));
     expect([manifest.mode & 0o777, manifest.uid, manifest.gid]).toEqual([0o600, 0, 0]);
     const data = fs.statSync(tree.real('node', '/var/lib/etcd'));
