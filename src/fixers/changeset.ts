@@ -59,6 +59,8 @@ export class ChangeSet {
   readonly removes = new Map<string, FileRemove>();
   readonly chmods = new Map<string, FileChmod>();
   readonly chowns = new Map<string, FileChown>();
+  /** Every edit's file, in the order the edits were added (changedBy reads the files a step edited). */
+  readonly edited: FileRef[] = [];
   /** What a change sets off beyond the file itself (a probe that would fail, clients refused), by file: said in the dry run. */
   readonly effects = new Map<string, Set<string>>();
   readonly plan: Array<PlanStep & { ruleId: string }> = [];
@@ -170,6 +172,7 @@ export class ChangeSet {
       }
     }
     entry.edits.push({ ...edit, ruleId });
+    this.edited.push(entry);
     return true;
   }
 

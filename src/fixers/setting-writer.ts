@@ -134,9 +134,9 @@ export function writeSetting(cs: ChangeSet, component: Component, flag: string, 
 
 /** Runs a fix and returns the files whose edits it added to (for side effects said beside those changes). */
 export function changedBy(cs: ChangeSet, fix: () => unknown): FileRef[] {
-  const before = new Map([...cs.edits].map(([real, entry]) => [real, entry.edits.length]));
+  const from = cs.edited.length;
   fix();
-  return [...cs.edits.values()].filter((entry) => entry.edits.length > (before.get(entry.real) ?? 0));
+  return [...new Map(cs.edited.slice(from).map((ref) => [ref.real, ref])).values()];
 }
 
 /** writeSetting, with what the new value sets off said beside the files it changed. */
