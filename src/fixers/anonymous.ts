@@ -21,12 +21,12 @@ import type { Component } from '../model/types.js';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
-export const APISERVER_ANONYMOUS_EFFECTS = [
+const APISERVER_ANONYMOUS_EFFECTS = [
   'anonymous requests get 401: kubeadm join with a bootstrap token cannot read the cluster-info ConfigMap in kube-public (join nodes with --discovery-file, or keep anonymous access limited to the health endpoints with an AuthenticationConfiguration, 1.32+)',
   'load balancers and monitors that call /healthz, /livez or /readyz without credentials see 401: check them over TCP, or with a client certificate',
 ];
-export const PROBES_EFFECT = 'the static pod\'s httpGet probes would get 401 without anonymous access: they become tcpSocket probes on the same port';
-export const KUBELET_ANONYMOUS_EFFECT = 'calls to the kubelet API (10250) without credentials get 401: monitoring that scrapes it anonymously must authenticate';
+const PROBES_EFFECT = 'the static pod\'s httpGet probes would get 401 without anonymous access: they become tcpSocket probes on the same port';
+const KUBELET_ANONYMOUS_EFFECT = 'calls to the kubelet API (10250) without credentials get 401: monitoring that scrapes it anonymously must authenticate';
 
 /** kubeadm's httpGet probes on /livez and /readyz need anonymous access: they become tcpSocket probes. */
 function probesWithoutAnonymous(cs: ChangeSet, apiserver: Component, ruleId: string): boolean {

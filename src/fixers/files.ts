@@ -13,10 +13,10 @@ import { hostPathInPod } from '../collectors/static-pod.js';
 import { setting } from '../model/cluster.js';
 import type { Component, Manifest } from '../model/types.js';
 
-export type WrittenFile = 'audit-policy' | 'audit-log' | 'event-rate-limit';
+type WrittenFile = 'audit-policy' | 'audit-log' | 'event-rate-limit';
 
 /** What CIS 3.2.2 asks an audit policy to cover, at levels that never record a Secret's value. */
-export const AUDIT_POLICY = `# Written by kaudit fix (CIS 3.2.1, 3.2.2): review it against what your cluster must record.
+const AUDIT_POLICY = `# Written by kaudit fix (CIS 3.2.1, 3.2.2): review it against what your cluster must record.
 apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages:
@@ -71,7 +71,7 @@ const EVENT_RATE_LIMIT_LINES = [
   '    cacheSize: 2000',
 ];
 
-export const ADMISSION_CONFIG = [
+const ADMISSION_CONFIG = [
   '# Written by kaudit fix (CIS 1.2.9): the configuration of the EventRateLimit admission plugin.',
   'apiVersion: apiserver.config.k8s.io/v1',
   'kind: AdmissionConfiguration',
@@ -152,7 +152,8 @@ function useExisting(cs: ChangeSet, component: Component, kind: WrittenFile, hos
 
 /**
  * A flag that names a file, with the file and (static pod) its mount. Where the flag names a
- * file already, that file is used or made; otherwise kaudit's own path is set.
+ * file already, that file is used (mounted when no mount covers it; a plan step when it is
+ * missing or not what the flag needs); otherwise kaudit's own path is set.
  */
 export function flagWithFile(cs: ChangeSet, component: Component, kind: WrittenFile, ruleId: string): void {
   const spec = SPECS[kind];

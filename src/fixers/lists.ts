@@ -21,7 +21,7 @@ export function isListSetting(component: Component, flag: string): boolean {
   return flag === 'feature-gates' || flag === 'tls-cipher-suites' || (component.kind === 'kube-apiserver' && APISERVER_LISTS.has(flag));
 }
 
-export type ListChange = { set: string } | { add: string } | { remove: string } | { gate: string; value: string };
+type ListChange = { set: string } | { add: string } | { remove: string } | { gate: string; value: string };
 
 interface Pending {
   component: Component;

@@ -10,7 +10,7 @@ import { lineRange, lineStarts, type TextEdit } from './text.js';
 import { hostPathInPod } from '../collectors/static-pod.js';
 import type { Component } from '../model/types.js';
 
-export interface MountSpec {
+interface MountSpec {
   /** The host path to mount (a file or a folder), seen at the same path in the pod. */
   hostPath: string;
   /** hostPath type: DirectoryOrCreate for folders kaudit fills, File for a file that exists. */
@@ -21,7 +21,7 @@ export interface MountSpec {
 }
 
 /** Whether a path is inside one of the pod's hostPath mounts (the pod sees a file of the host there). */
-export function isMounted(component: Component, containerPath: string): boolean {
+function isMounted(component: Component, containerPath: string): boolean {
   return hostPathInPod(component.mounts, containerPath) !== undefined;
 }
 
