@@ -71,8 +71,9 @@ export type Check =
 export type TemplateName = Check['template'];
 
 /**
- * What fixes a control, as data. `kaudit fix` turns each kind into an edit where a fix
- * kind exists for it; the others are printed as plan steps until one does.
+ * What fixes a control, as data. `kaudit fix` writes each kind where the component reads
+ * it (src/compliance/remediation.ts → src/fixers/); `manual` is printed as plan steps, with
+ * the reason it cannot be written (a control whose remediation holds one is plan-only).
  */
 export type Remediation =
   | { kind: 'set'; setting: string; value: string }
@@ -84,8 +85,8 @@ export type Remediation =
   | { kind: 'chown'; owner: string }
   /** A flag that names a file kaudit must write (an audit policy), with its hostPath mount in a static pod. */
   | { kind: 'flag-with-file'; setting: string; file: 'audit-policy' | 'audit-log' | 'event-rate-limit' }
-  /** What cannot be written for the operator (a certificate to obtain, a value to choose). */
-  | { kind: 'manual'; steps: string[] };
+  /** What cannot be written for the operator (a certificate to obtain, a value to choose), and why (for an automated control). */
+  | { kind: 'manual'; steps: string[]; why?: string };
 
 export interface Control {
   /** The control's number in this benchmark version, e.g. 1.2.15. */
@@ -115,6 +116,12 @@ export interface Benchmark {
   /** Section titles by number (1, 1.1, …). */
   sections: Record<string, string>;
   controls: Control[];
+}
+
+/** Why `kaudit fix` cannot write an automated control's remediation; undefined when it can. */
+export function planOnlyReason(control: Control): string | undefined {
+  for (const remedy of control.remediation) if (remedy.kind === 'manual' && remedy.why) return remedy.why;
+  return undefined;
 }
 
 /** Whether kube-bench runs a test for the control (the catalog's `automated` column). */

@@ -22,7 +22,7 @@ export class WriteRefused extends Error {
 }
 
 /** The steps of a write, which tests can make fail (fault injection). */
-export type WriteStep = 'create' | 'write' | 'fsync' | 'rename' | 'backup' | 'remove' | 'chmod';
+export type WriteStep = 'create' | 'write' | 'fsync' | 'rename' | 'backup' | 'remove' | 'chmod' | 'chown';
 
 /** Called before each step; a test's hook throws to make that step fail. */
 export type FaultHook = (step: WriteStep, target: string) => void;
@@ -327,6 +327,14 @@ export function changeMode(target: string, mode: number, faults?: FaultHook): vo
   const stat = fs.lstatSync(target);
   if (stat.isSymbolicLink()) throw new WriteRefused(`${target} is a link; its mode is not changed`);
   fs.chmodSync(target, mode);
+}
+
+/** Changes a file's or folder's owner, never through a link (lchown: a link itself is refused). */
+export function changeOwner(target: string, uid: number, gid: number, faults?: FaultHook): void {
+  faults?.('chown', target);
+  const stat = fs.lstatSync(target);
+  if (stat.isSymbolicLink()) throw new WriteRefused(`${target} is a link; its owner is not changed`);
+  fs.lchownSync(target, uid, gid);
 }
 
 /** Creates a symbolic link (kaudit collect keeps a node's links as links), never through a link. */
