@@ -296,7 +296,9 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
     if (component.kind === 'etcd' && ctx.fs.exists(etcdConfig)) {
       const at = running?.at ?? ctx.at(etcdConfig, 1);
       const fromFile = etcdConfigSettings(ctx, component, etcdConfig, at).filter((s) => s.name !== 'config-file');
-      running = { source: 'generated', at: running?.at ?? ctx.at(etcdConfig, 1), settings: [...(running?.settings ?? []), ...fromFile] };
+      // etcd reads nothing beside its --config-file: the file's settings stand for the pod's flag.
+      const podFlags = (running?.settings ?? []).filter((s) => s.name !== 'config-file');
+      running = { source: 'generated', at: running?.at ?? ctx.at(etcdConfig, 1), settings: [...podFlags, ...fromFile] };
     }
     if (running) component.running = running;
     else if (component.kind === 'etcd') component.unknownSettings = ['name', 'initial-cluster', 'initial-cluster-state', 'initial-cluster-token'];
@@ -306,8 +308,10 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
 /**
  * Where the definition is silent or only a default of kaudit's tables speaks, what runs is
  * the best knowledge of what the distribution gives the component: its generated manifest
- * or process holds every flag it passed (and shows where). The running value stands there.
- * Values the operator wrote stay; a difference from what runs is a pending restart.
+ * or process holds every flag it passed (and shows where). The running value stands there;
+ * a value the distribution generated is its default (the operator did not write it), located
+ * where it is seen and citing the table's document when one names it. Values the operator
+ * wrote stay; a difference from what runs is a pending restart.
  */
 export function fillFromRunning(component: Component): void {
   if (!component.running) return;
@@ -315,11 +319,17 @@ export function fillFromRunning(component: Component): void {
   for (const s of component.settings) written.set(s.name, s);
   const observed = new Map<string, Setting>();
   for (const s of component.running.settings) observed.set(s.name, s);
+  const generated = component.running.source === 'generated';
   for (const [name, seen] of observed) {
     const defined = written.get(name);
     if (defined && defined.origin !== 'distribution-default') continue;
     component.settings = component.settings.filter((s) => s.name !== name);
-    component.settings.push({ ...seen });
+    if (!generated) {
+      component.settings.push({ ...seen });
+      continue;
+    }
+    const cited = seen.origin === 'distribution-default' ? seen.sourceKey : defined?.sourceKey;
+    component.settings.push({ ...seen, origin: 'distribution-default', sourceKey: cited ?? `what ${component.binary ?? 'the distribution'} generated at its last start` });
   }
   if (observed.has('name') && observed.has('initial-cluster')) delete component.unknownSettings;
 }

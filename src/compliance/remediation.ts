@@ -29,6 +29,8 @@ function where(component: Component): string {
 
 /** Whether set-flag writes this setting where the component reads it. */
 function settable(component: Component, name: string, written: Setting | undefined): boolean {
+  // k3s and RKE2 take any flag, over their own defaults, as a `<component>-arg` entry of config.yaml.
+  if (component.source === 'distribution') return true;
   if (written) return written.origin !== 'distribution-default' && !(written.origin === 'config-file' && COLLECTION_FLAGS.has(name));
   if (component.source === 'live' || component.source === 'process') return false;
   const readsConfig = component.configSources?.some((s) => s.state === 'read');
@@ -58,7 +60,7 @@ function intentOf(remedy: Remediation, target: FixTarget, cluster: Cluster): Fix
       return step(`Set ${settingName(component, remedy.setting)} to ${remedy.value} for ${where(component)}`, `# ${remedy.setting}=${remedy.value}`);
     case 'unset':
       if (!component || !written) return undefined;
-      if (written.origin === 'flag') return { kind: 'remove-flag', component, flag: remedy.setting, at: written.at };
+      if (written.origin === 'flag' || component.source === 'distribution') return { kind: 'remove-flag', component, flag: remedy.setting, at: written.at };
       return step(`Remove ${settingName(component, remedy.setting)} from ${written.at.file} (${where(component)})`);
     case 'add-to-list': {
       if (!component) return undefined;

@@ -61,6 +61,15 @@ function unreadConfig(component: Component): Resolved['unknown'] {
   return { why, supply: `a copy of ${unread.hostPath} from ${component.host} (kaudit collect copies it)` };
 }
 
+/** A setting the component's starter generates when it starts it (etcd-manager's etcd certificates): only its process shows it. */
+function generatedUnseen(component: Component, name: string): Resolved['unknown'] {
+  if (!component.unknownSettings?.includes(name)) return undefined;
+  return {
+    why: `--${name} of ${component.kind} on ${component.host} is generated when ${component.image?.includes('etcd-manager') ? 'etcd-manager' : 'its distribution'} starts it; no file of the host holds it`,
+    supply: 'a snapshot of the running process (kaudit collect on the node, or proc/<pid>/cmdline and proc/<pid>/environ)',
+  };
+}
+
 /** Whether the kubelet reads a config file: its defaults are then KubeletConfiguration's. */
 export function kubeletReadsConfig(component: Component): boolean {
   return component.configSources?.some((s) => s.setting === 'config' && s.state === 'read') ?? false;
@@ -80,6 +89,8 @@ export function resolveSetting(component: Component, name: string, options: { fl
   if (live) return { unknown: live };
   const written = lastWritten(component, name, options.flagOnly ?? false);
   if (written) return { written };
+  const generated = generatedUnseen(component, name);
+  if (generated) return { unknown: generated };
   if (!options.flagOnly) {
     const unread = unreadConfig(component);
     if (unread) return { unknown: unread };
