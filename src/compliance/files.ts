@@ -79,7 +79,7 @@ function etcdDataDir(subjects: Subjects, subject: Subject, aspect: FileAspect): 
   const owner = subject.places.files.etcdDataOwner;
   if (aspect === 'owner' && owner) return { kind: 'not-applicable', reason: owner.absent };
   const resolved = resolveSetting(etcd, 'data-dir');
-  if (resolved.unknown) return { kind: 'unknown', reason: resolved.unknown.why, supply: resolved.unknown.supply };
+  if (resolved.unknown) return { kind: 'unknown', reason: `etcd --data-dir: ${resolved.unknown.why}`, supply: resolved.unknown.supply };
   const hostPath = resolved.written ? resolveComponentPath(etcd, resolved.written.value).hostPath : subject.places.files.etcdDataDir ?? ETCD_DEFAULT_DATA_DIR;
   const found = facts(subjects, subject, hostPath);
   if (found) return { kind: 'files', files: [{ hostPath, facts: found }] };
@@ -97,7 +97,9 @@ function cniFiles(subjects: Subjects, subject: Subject): FileSelection {
 
 function present(subjects: Subjects, subject: Subject, paths: readonly string[]): FileSelection {
   const found = paths.flatMap((hostPath) => facts(subjects, subject, hostPath) ?? []);
-  return found.length ? files(found) : { kind: 'none', reason: paths.length ? `none of ${paths.join(', ')} is on this host` : `no administrator's kubeconfig stays on a ${subject.places.layout?.title ?? 'kubeadm'} node` };
+  if (found.length) return files(found);
+  if (paths.length === 0) return { kind: 'none', reason: `no administrator's kubeconfig stays on a ${subject.places.layout?.title ?? 'kubeadm'} node` };
+  return { kind: 'none', reason: paths.length === 1 ? `${paths[0]} is not on this host` : `none of ${paths.join(', ')} is on this host` };
 }
 
 /** The file a component's setting names (its kubeconfig, the kubelet's client CA), else where the layout puts it. */
