@@ -311,18 +311,23 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
  * or process holds every flag it passed (and shows where). The running value stands there;
  * a value the distribution generated is its default (the operator did not write it), located
  * where it is seen and citing the table's document when one names it. Values the operator
- * wrote stay; a difference from what runs is a pending restart.
+ * wrote stay; a difference from what runs is a pending restart. A flag the table gives only
+ * on a condition the definition no longer meets (`profile: cis` removed since the last start)
+ * is not filled in: it runs, but will not after a restart.
  */
 export function fillFromRunning(component: Component): void {
   if (!component.running) return;
   const written = new Map<string, Setting>();
   for (const s of component.settings) written.set(s.name, s);
+  const table = component.binary === 'k3s' ? K3S_DEFAULTS : component.binary === 'rke2' ? RKE2_DEFAULTS : {};
+  const conditional = new Set((table[component.kind] ?? []).filter((row) => row.when).map((row) => row.flag));
   const observed = new Map<string, Setting>();
   for (const s of component.running.settings) observed.set(s.name, s);
   const generated = component.running.source === 'generated';
   for (const [name, seen] of observed) {
     const defined = written.get(name);
     if (defined && defined.origin !== 'distribution-default') continue;
+    if (!defined && conditional.has(name)) continue;
     component.settings = component.settings.filter((s) => s.name !== name);
     if (!generated) {
       component.settings.push({ ...seen });
