@@ -20,6 +20,7 @@ import { planFixes } from '../../src/fixers/index.js';
 import { writeChanges } from '../../src/fixers/writer.js';
 import { scan } from '../../src/pipeline/scan.js';
 import type { ScanResult } from '../../src/reporters/result.js';
+import { kaudit } from '../support/cli.js';
 import { PkiFactory } from '../support/pki.js';
 import { K3S_SPEC, RKE2_SPEC, dataDir, writeRancherCluster, type RancherSpec } from '../support/rancher.js';
 import { TreeWriter } from '../support/tree.js';
@@ -288,5 +289,28 @@ describe('an RKE2 server and agent with planted defects, with --benchmark cis', 
     // The audit log needs a file (and, here, the profile back): written, or planned with the real names.
     const logged = !failures(after, RKE2_WARN).some((line) => line.includes(' 1.2.16 '));
     expect(logged || changes.plan.some((p) => p.title.includes('--audit-log-path') && p.title.includes('rke2-server-1'))).toBe(true);
+  });
+});
+
+describe('kaudit fix --write --benchmark cis on a k3s agent, as a user runs it', () => {
+  it('writes kubelet-arg entries into config.yaml, and the next scan --benchmark cis passes them', async () => {
+    const tree = await cluster(K3S, (t) => {
+      const config = t.read('k3s-agent-1', '/etc/rancher/k3s/config.yaml').replace("'make-iptables-util-chains=true'", "'make-iptables-util-chains=false'");
+      t.write('k3s-agent-1', '/etc/rancher/k3s/config.yaml', `${config}  - 'read-only-port=10255'\n`, 0o600);
+    });
+    const statusOf = (ids: string[]) => {
+      const run = kaudit(['scan', tree.dir, '--benchmark', 'cis', '--format', 'json']);
+      const report = JSON.parse(run.stdout) as { compliance: { results: Array<{ host: string; id: string; status: string; source: { file?: string; line?: number } | null }> } };
+      return ids.map((id) => report.compliance.results.find((r) => r.host === 'k3s-agent-1' && r.id === id)!);
+    };
+    expect(statusOf(['4.2.4', '4.2.6']).map((r) => `${r.id} ${r.status} ${r.source?.file}:${r.source?.line}`)).toEqual([
+      '4.2.4 WARN k3s-agent-1/etc/rancher/k3s/config.yaml:9',
+      '4.2.6 FAIL k3s-agent-1/etc/rancher/k3s/config.yaml:7',
+    ]);
+    const fix = kaudit(['fix', tree.dir, '--write', '--benchmark', 'cis']);
+    expect(fix.status, fix.stderr).toBe(0);
+    expect(fix.stdout).toContain("+  - 'read-only-port=0'");
+    expect(statusOf(['4.2.4', '4.2.6']).map((r) => `${r.id} ${r.status}`)).toEqual(['4.2.4 PASS', '4.2.6 PASS']);
+    expect(tree.read('k3s-agent-1', '/etc/rancher/k3s/config.yaml')).toContain("  - 'read-only-port=0'\n");
   });
 });
