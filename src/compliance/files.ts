@@ -123,7 +123,7 @@ function kubeletConfig(subjects: Subjects, subject: Subject): FileSelection {
   return { kind: 'files', files: sources.map((s) => ({ hostPath: s.hostPath, facts: facts(subjects, subject, s.hostPath)! })) };
 }
 
-/** The layout's PKI folder when the host has it; else kubeadm's, or the folder of the apiserver's client CA. */
+/** The layout's PKI folder when the host has it; else the folder of the apiserver's client CA, or kubeadm's. */
 function pkiFiles(subjects: Subjects, subject: Subject, select: 'tree' | '.crt' | '.key'): FileSelection {
   const own = subject.places.layout ? subject.places.files.pkiDir : undefined;
   const dir = own && facts(subjects, subject, own)?.isDirectory ? own : pkiFolderOf(subjects.cluster, subject.host);
