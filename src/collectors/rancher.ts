@@ -10,7 +10,7 @@ import { applyConfigFile } from './config-files.js';
 import type { HostContext } from './context.js';
 import { ARG_KEYS, DISABLE_OPTIONS, K3S_DEFAULTS, OPTION_DEFAULTS, OPTION_FLAGS, RKE2_DEFAULTS, RKE2_FORCED_OPTIONS, type DefaultFlag } from './layouts/rancher-defaults.js';
 import type { RancherLayout } from './layouts/index.js';
-import { applyCommandLine, mergeConfigFiles, optionIsTrue, optionValue, optionsFromEnvironment, type ConfigFile, type OptionEntry, type RancherOptions } from './rancher-config.js';
+import { applyCommandLine, mergeConfigFiles, optionIsTrue, optionValue, optionsFromEnvironment, type ConfigFile, type OptionEntry, type OptionValue, type RancherOptions } from './rancher-config.js';
 import { componentFromStaticPod } from './static-pod.js';
 import { UNIT_DIRS, readUnit, type UnitCommand } from './systemd.js';
 import type { Component, ComponentKind, HostDistribution, Process, RunningState, Setting, SourceLocation } from '../model/types.js';
@@ -115,6 +115,19 @@ function applies(row: DefaultFlag, options: RancherOptions, datastore: Datastore
 
 type Datastore = 'embedded-etcd' | 'sqlite' | 'external';
 
+/**
+ * The option the operator set that a row's condition names (`secrets-encryption: true`,
+ * `profile: cis`): a default it brings is located there. An option RKE2 forces is its own
+ * doing, not a condition the operator met.
+ */
+function conditionOf(row: DefaultFlag, node: { layout: RancherLayout; options: RancherOptions }): { value: OptionValue; text: string } | undefined {
+  if (!row.when || row.when === 'embedded-etcd' || row.when === 'sqlite') return undefined;
+  const [name, wanted] = row.when.split('=');
+  if (node.layout.program === 'rke2' && RKE2_FORCED_OPTIONS.some((o) => o.option === name)) return undefined;
+  const value = optionValue(node.options, name);
+  return value ? { value, text: `${name}: ${wanted ?? 'true'}` } : undefined;
+}
+
 function datastoreOf(node: { layout: RancherLayout; options: RancherOptions; role?: string }, ctx: HostContext): Datastore {
   if (node.options.get('datastore-endpoint')) return 'external';
   if (node.layout.program === 'rke2') return 'embedded-etcd';
@@ -140,9 +153,10 @@ function componentSettings(kind: ComponentKind, node: Omit<RancherNode, 'compone
     if (!applies(row, node.options, datastore)) continue;
     const resolved = resolve(row.value, node);
     if (!resolved) continue;
+    const condition = conditionOf(row, node);
     const setting: Setting = resolved.from
       ? { name: row.flag, value: resolved.value, origin: 'flag', at: resolved.from.at, sourceKey: resolved.from.name }
-      : { name: row.flag, value: resolved.value, origin: 'distribution-default', at: node.anchor, sourceKey: row.source };
+      : { name: row.flag, value: resolved.value, origin: 'distribution-default', at: condition?.value.at ?? node.anchor, sourceKey: condition ? `${row.source}; with ${condition.text}` : row.source };
     defaults.set(row.flag, { setting, configLevel: row.level === 'config' });
   }
   for (const mapping of OPTION_FLAGS.filter((m) => m.component === kind)) {

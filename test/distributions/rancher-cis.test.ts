@@ -170,7 +170,13 @@ describe.each([
     const profiling = result(judged, server, '1.2.15');
     expect(profiling.source).toMatchObject({ origin: 'distribution-default', key: '--profiling', value: 'false' });
     if (spec.program === 'rke2') expect(profiling.source!.at!.file).toBe('rke2-server-1/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml');
-    else expect(result(judged, server, '1.2.27').reason).toBe('--encryption-provider-config=/var/lib/rancher/k3s/server/cred/encryption-config.json (distribution default, https://docs.k3s.io/security/self-assessment-1.12)');
+    else {
+      // Located at the option that brings it, which the operator set.
+      const encryption = result(judged, server, '1.2.27');
+      expect(encryption.reason).toBe('--encryption-provider-config=/var/lib/rancher/k3s/server/cred/encryption-config.json (distribution default, https://docs.k3s.io/security/self-assessment-1.12; with secrets-encryption: true)');
+      expect(encryption.source!.at).toMatchObject({ file: 'k3s-server-1/etc/rancher/k3s/config.yaml', line: 7 });
+    }
+    if (spec.program === 'rke2') expect(result(judged, server, '1.2.16').reason).toContain('; with profile: cis)');
   });
 });
 
