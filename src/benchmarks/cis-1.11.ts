@@ -34,7 +34,7 @@ export const KUBELET_CIPHERS_1_11 = [
 const PROXY_KUBECONFIG = { kind: 'kubeconfig', component: 'kube-proxy' } as const;
 const KUBELET_KUBECONFIG = { kind: 'kubeconfig', component: 'kubelet', fallback: '/etc/kubernetes/kubelet.conf' } as const;
 const KUBELET_CA = { kind: 'setting-file', component: 'kubelet', setting: 'client-ca-file', fallback: '/etc/kubernetes/pki/ca.crt' } as const;
-const ADMIN_CONFS = { kind: 'paths', paths: ['/etc/kubernetes/admin.conf', '/etc/kubernetes/super-admin.conf'] } as const;
+const ADMIN_CONFS = { kind: 'admin-kubeconfig' } as const;
 
 export const CIS_1_11: Benchmark = {
   id: 'cis-1.11',

@@ -33,7 +33,7 @@ function describeTest(test: SettingTest): string {
 function describeFiles(files: FileTarget): string {
   switch (files.kind) {
     case 'definition':
-      return `the file that defines ${files.component} (static pod manifest or unit)`;
+      return `the pod specification of ${files.component} (its static pod manifest or unit; RKE2: the manifest it generates)`;
     case 'unit-files':
       return `the ${files.component} unit and its drop-ins`;
     case 'etcd-data-dir':
@@ -42,6 +42,8 @@ function describeFiles(files: FileTarget): string {
       return "files under the kubelet's `--cni-conf-dir` (when on its command line) and `/var/lib/cni/networks`";
     case 'paths':
       return files.paths.map((p) => `\`${p}\``).join(' and ') + ' (each when present)';
+    case 'admin-kubeconfig':
+      return "the administrator's kubeconfigs where the host's layout keeps them (kubeadm: `/etc/kubernetes/admin.conf` and `/etc/kubernetes/super-admin.conf`), each when present";
     case 'kubeconfig':
       return `the kubeconfig of ${files.component}${files.fallback ? ` (else \`${files.fallback}\`)` : ', when it names one'}`;
     case 'setting-file':

@@ -26,7 +26,7 @@ export type SettingTest =
 
 /** The files a file-mode or file-owner control judges on a host. */
 export type FileTarget =
-  /** The file that defines the component: its static pod manifest, or its unit file. */
+  /** The component's pod specification: its static pod manifest or unit, or the manifest its distribution generates (RKE2). */
   | { kind: 'definition'; component: ComponentKind }
   /** A systemd unit of the component and its drop-ins (the kubelet service file). */
   | { kind: 'unit-files'; component: ComponentKind }
@@ -36,6 +36,8 @@ export type FileTarget =
   | { kind: 'cni-files' }
   /** Files at fixed paths, each judged when present. */
   | { kind: 'paths'; paths: readonly string[] }
+  /** The administrator's kubeconfigs where the host's layout keeps them (kubeadm: admin.conf and super-admin.conf), each judged when present. */
+  | { kind: 'admin-kubeconfig' }
   /** The kubeconfig a component's setting names (through its mounts), else a default path. */
   | { kind: 'kubeconfig'; component: ComponentKind; fallback?: string }
   /** The file a component's setting names, else a default path (the kubelet's client CA). */

@@ -23,7 +23,8 @@ function intentOf(remedy: Remediation, target: FixTarget): FixIntent | undefined
     case 'set':
       return component && { kind: 'set-flag', component, flag: remedy.setting, value: remedy.value };
     case 'unset':
-      return component && written && written.origin !== 'distribution-default' ? { kind: 'remove-flag', component, flag: remedy.setting, at: written.at } : undefined;
+      // k3s and RKE2 take a removal over their own defaults too, in their config.yaml.
+      return component && written && (written.origin !== 'distribution-default' || component.source === 'distribution') ? { kind: 'remove-flag', component, flag: remedy.setting, at: written.at } : undefined;
     case 'add-to-list':
       return component && { kind: 'add-to-list', component, flag: remedy.setting, item: remedy.item };
     case 'remove-from-list':

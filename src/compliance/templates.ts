@@ -11,6 +11,7 @@ import { encryptionOf, secretsEntry } from '../rules/lib/encryption.js';
 import { selectFiles, type TargetFile } from './files.js';
 import { fixesFor } from './remediation.js';
 import { describeSetting, kubeletFieldOf, resolveGate, resolveSetting, type Resolved } from './settings.js';
+import { passedByDistribution } from './subjects-by-layout.js';
 import type { Subject, Subjects } from './subjects.js';
 import { expectation, passes } from './tests.js';
 import type { Defect, Evidence } from './types.js';
@@ -31,7 +32,9 @@ const none = (reason: string): Verdict => ({ outcome: 'none', reason, defects: [
 const unknown = (reason: string, supply: string, cause = reason): Verdict => ({ outcome: 'unknown', reason, supply, cause, defects: [] });
 
 function evidenceOf(resolved: Resolved, name: string): Evidence | undefined {
-  if (resolved.written) return { origin: resolved.written.origin, at: resolved.written.at, key: resolved.written.sourceKey ?? `--${resolved.written.name}`, value: shown(resolved.written) };
+  const w = resolved.written;
+  // A distribution default's sourceKey is the document it follows (said in the reason), not a key of the file.
+  if (w) return { origin: w.origin, at: w.at, key: w.origin === 'distribution-default' ? `--${w.name}` : w.sourceKey ?? `--${w.name}`, value: shown(w) };
   if (resolved.fallback) return { origin: 'default', key: `--${name}`, value: resolved.fallback.value };
   return undefined;
 }
@@ -47,9 +50,14 @@ function describeResolved(component: Component, name: string, resolved: Resolved
   return resolved.fallback ? `${unset} (${resolved.fallback.whose}: ${resolved.fallback.value})` : unset;
 }
 
-/** Where a finding about a missing setting points: the kubelet's config file when it reads one, else where the flags are. */
+/**
+ * Where a finding about a setting points: where it is written; for a missing one (or a
+ * distribution's default, which the operator overrides in config.yaml), where the flags of
+ * the component are written, or the kubelet's config file when it reads one.
+ */
 function placeFor(component: Component, resolved: Resolved): SourceLocation {
-  if (resolved.written) return resolved.written.at;
+  if (resolved.written && resolved.written.origin !== 'distribution-default') return resolved.written.at;
+  if (component.source === 'distribution') return component.flagsAt ?? component.definedAt;
   if (component.kind === 'kubelet') {
     const fromConfig = component.settings.find((s) => s.origin === 'config-file');
     if (fromConfig) return { ...fromConfig.at, line: 1 };
@@ -63,6 +71,8 @@ function componentOf(subject: Subject, check: Check): Component | undefined {
 }
 
 function settingCheck(control: Control, subject: Subject, component: Component, names: string[], test: SettingTest, options: { flagOnly?: boolean; default?: string }): Verdict {
+  const passed = test.op === 'notset' ? names.map((name) => passedByDistribution(subject.places, component, name)).find((why) => why !== undefined) : undefined;
+  if (passed) return none(passed);
   const failing: Array<{ name: string; resolved: Resolved }> = [];
   const evidence: Evidence[] = [];
   const described: string[] = [];
@@ -115,8 +125,9 @@ function noOwnerData(subjects: Subjects, subject: Subject): string {
 }
 
 function fileCheck(control: Control, subject: Subject, subjects: Subjects, files: FileTarget, judge: { mode: number } | { owner: string; absent?: 'pass' }): Verdict {
-  const selection = selectFiles(subjects, subject, files);
+  const selection = selectFiles(subjects, subject, files, 'mode' in judge ? 'mode' : 'owner');
   if (selection.kind === 'unknown') return unknown(selection.reason, selection.supply);
+  if (selection.kind === 'not-applicable') return none(selection.reason);
   if (selection.kind === 'none' || selection.files.length === 0) {
     const reason = selection.kind === 'none' ? selection.reason : 'no such files on this host';
     return 'absent' in judge && judge.absent === 'pass' ? pass(`${reason} (CIS passes a missing file)`) : none(reason);
