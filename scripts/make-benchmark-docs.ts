@@ -1,10 +1,11 @@
 /**
  * Writes the benchmark docs from src/benchmarks/: rules-docs/cis/controls.md, the page of
- * each benchmark-only rule, and the rules index. Run: npm run make-benchmark-docs
+ * each benchmark-only rule, the rules index, and rules-docs/cis/distributions.md (from the layouts). Run: npm run make-benchmark-docs
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { BENCHMARK_RULE_INFO, benchmarkRulePage, controlsPage } from '../src/benchmarks/docs.js';
+import { distributionsMarkdown } from '../src/compliance/distribution-docs.js';
 import { rulesIndexMarkdown } from '../src/cli/rules-command.js';
 import { RULES, docPath } from '../src/rules/index.js';
 
@@ -20,4 +21,5 @@ for (const info of BENCHMARK_RULE_INFO) {
   write(docPath(rule), benchmarkRulePage(info, rule));
 }
 write('rules-docs/README.md', rulesIndexMarkdown());
-process.stdout.write(`wrote rules-docs/cis/controls.md, ${BENCHMARK_RULE_INFO.length} rule pages and the index\n`);
+write('rules-docs/cis/distributions.md', distributionsMarkdown());
+process.stdout.write(`wrote rules-docs/cis/controls.md, rules-docs/cis/distributions.md, ${BENCHMARK_RULE_INFO.length} rule pages and the index\n`);

@@ -13,6 +13,9 @@ describe('what is a secret value (model/secrets.ts)', () => {
     expect(isSecretSetting('token-id', 'abcdef')).toBe(false); // a bootstrap token's public half
     expect(isSecretSetting('initial-cluster-token', 'etcd-cluster')).toBe(false);
     expect(isSecretSetting('enable-bootstrap-token-auth', 'true')).toBe(false);
+    // A switch is never a secret, whatever its name says: the fix dry run shows it changing.
+    expect(isSecretSetting('use-service-account-credentials', 'false')).toBe(false);
+    expect(maskSecretsInText('- --use-service-account-credentials=true')).toBe('- --use-service-account-credentials=true');
     expect(shown({ value: 'https://u:p4ss@h:2379', secret: false })).toBe(`https://u:${MASK}@h:2379`);
   });
 

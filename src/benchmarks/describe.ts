@@ -3,7 +3,7 @@
  * coverage (rules-docs/cis/controls.md) and the pages of the benchmark-only rules. The
  * docs are written from the same rows the engine runs, and a test compares them.
  */
-import type { Check, Control, FileTarget, Remediation, SettingTest } from './types.js';
+import { planOnlyReason, type Check, type Control, type FileTarget, type Remediation, type SettingTest } from './types.js';
 
 /** kube-bench's file at the commit the tables were checked against. */
 export const KUBE_BENCH_URL = 'https://github.com/aquasecurity/kube-bench/blob/a73ce378/cfg';
@@ -33,7 +33,7 @@ function describeTest(test: SettingTest): string {
 function describeFiles(files: FileTarget): string {
   switch (files.kind) {
     case 'definition':
-      return `the file that defines ${files.component} (static pod manifest or unit)`;
+      return `the pod specification of ${files.component} (its static pod manifest or unit; RKE2: the manifest it generates)`;
     case 'unit-files':
       return `the ${files.component} unit and its drop-ins`;
     case 'etcd-data-dir':
@@ -42,6 +42,8 @@ function describeFiles(files: FileTarget): string {
       return "files under the kubelet's `--cni-conf-dir` (when on its command line) and `/var/lib/cni/networks`";
     case 'paths':
       return files.paths.map((p) => `\`${p}\``).join(' and ') + ' (each when present)';
+    case 'admin-kubeconfig':
+      return "the administrator's kubeconfigs where the host's layout keeps them (kubeadm: `/etc/kubernetes/admin.conf` and `/etc/kubernetes/super-admin.conf`), each when present";
     case 'kubeconfig':
       return `the kubeconfig of ${files.component}${files.fallback ? ` (else \`${files.fallback}\`)` : ', when it names one'}`;
     case 'setting-file':
@@ -98,24 +100,32 @@ export function describeRemediation(remedy: Remediation): string {
     case 'flag-with-file':
       return `\`--${remedy.setting}\` with its ${remedy.file} file and mount`;
     case 'manual':
-      return remedy.steps.join('; ');
+      return remedy.why ? `${remedy.steps.join('; ')} (a plan step: ${remedy.why})` : remedy.steps.join('; ');
   }
 }
 
+/** The fix kind that writes each kind of remediation (src/compliance/remediation.ts). */
+const FIX_KIND: Record<Exclude<Remediation['kind'], 'manual'>, string> = {
+  set: 'set-flag',
+  unset: 'remove-flag',
+  'add-to-list': 'add-to-list',
+  'remove-from-list': 'remove-from-list',
+  'feature-gate': 'feature-gate',
+  chmod: 'chmod',
+  chown: 'chown',
+  'flag-with-file': 'flag-with-file',
+};
+
 /**
- * What `kaudit fix` does for a control today: an edit (set-flag, remove-flag, chmod of a key
- * file), the fix of kaudit's own rule, or a plan of manual steps.
+ * What `kaudit fix` does for a control, from its data: the fix kinds that write it, the
+ * fix of kaudit's own rule, or a plan with the reason it cannot be written.
  */
 export function fixCoverage(control: Control, ownRuleFix?: 'fix' | 'plan'): string {
   if (control.check.template === 'manual') return '—';
   if (control.check.template === 'api') return `by \`${control.rule}\``;
-  const kinds = new Set<string>();
-  for (const remedy of control.remediation) {
-    if (remedy.kind === 'set') kinds.add('set-flag');
-    else if (remedy.kind === 'unset') kinds.add('remove-flag');
-    else if (remedy.kind === 'chmod' && control.rule === 'pki/key-permissions') kinds.add('chmod');
-  }
-  if (kinds.size > 0) return `fix (${[...kinds].join(', ')})`;
-  if (control.remediation.length === 0 && ownRuleFix) return `${ownRuleFix} (by the rule)`;
-  return 'plan';
+  const why = planOnlyReason(control);
+  if (why) return `plan: ${why}`;
+  if (control.remediation.length === 0) return ownRuleFix ? `${ownRuleFix} (by the rule)` : 'plan';
+  const kinds = [...new Set(control.remediation.map((r) => (r.kind === 'manual' ? 'plan' : FIX_KIND[r.kind])))];
+  return `fix (${kinds.join(', ')})`;
 }

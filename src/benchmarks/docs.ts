@@ -6,7 +6,7 @@
 import { BENCHMARKS } from './index.js';
 import { BENCHMARK_RULE_INFO, type BenchmarkRuleInfo } from './rules.js';
 import { KUBE_BENCH_URL, describeCheck, describeRemediation, fixCoverage } from './describe.js';
-import type { Benchmark, Control } from './types.js';
+import { planOnlyReason, type Benchmark, type Control } from './types.js';
 
 export interface RuleSummary {
   id: string;
@@ -40,7 +40,16 @@ function benchmarkTable(benchmark: Benchmark, rules: Map<string, RuleSummary>): 
     const fix = fixCoverage(control, rules.get(control.rule)?.fix);
     lines.push(`| ${control.id} | ${cell(control.text)} | ${control.scored ? 'yes' : 'no'} | ${template} | ${cell(describeCheck(control.check))} | ${rule} | ${cell(fix)} |`);
   }
-  lines.push('');
+  const planned = benchmark.controls.filter((c) => planOnlyReason(c) && c.check.template !== 'manual');
+  lines.push(
+    '',
+    `### Plan-only controls of ${benchmark.id}`,
+    '',
+    `\`kaudit fix --benchmark ${benchmark.id}\` writes every other automated control where the component reads it (static pod, unit, env file, kubelet config file or drop-in, etcd or kube-proxy config file, the snapshot's modes and owners), with the files and mounts a flag needs. These ${planned.length} need a person's choice first; their steps are printed as the plan:`,
+    '',
+    ...planned.map((c) => `- ${c.id} ${c.text}: ${planOnlyReason(c)}.`),
+    '',
+  );
   return lines;
 }
 
@@ -54,7 +63,9 @@ export function controlsPage(rules: RuleSummary[]): string {
     'Written by `npm run make-benchmark-docs` from `src/benchmarks/`; a test fails when this page',
     'and the data disagree. `kaudit scan PATH --benchmark cis` applies the benchmark that fits the',
     'cluster (`--benchmark cis-1.12` or `cis-1.11` to choose); each control is judged by one of the',
-    `[check templates](${TEMPLATE_DIR}/) and reported under the rule named here.`,
+    `[check templates](${TEMPLATE_DIR}/) and reported under the rule named here. Where each layout`,
+    'keeps what the controls judge, and which controls k3s and RKE2 satisfy by default:',
+    '[distributions](distributions.md).',
     '',
     ...BENCHMARKS.map((b) => `- ${b.title}: ${b.controls.length} controls, ${automated(b)} with a test.`),
     '',

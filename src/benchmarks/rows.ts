@@ -43,6 +43,30 @@ export const removeFrom = (name: string, item: string): Remediation => ({ kind: 
 export const chmod = (bits: number): Remediation => ({ kind: 'chmod', mode: bits });
 export const chown = (expected: string): Remediation => ({ kind: 'chown', owner: expected });
 export const byHand = (...steps: string[]): Remediation => ({ kind: 'manual', steps });
+/** A remediation that needs a person's choice: the steps, and why kaudit cannot write it (said in the docs and the plan). */
+export const planOnly = (why: string, ...steps: string[]): Remediation => ({ kind: 'manual', steps, why });
+export const flagWithFile = (name: string, file: 'audit-policy' | 'audit-log' | 'event-rate-limit'): Remediation => ({ kind: 'flag-with-file', setting: name, file });
+export const featureGate = (name: string, value: string): Remediation => ({ kind: 'feature-gate', gate: name, value });
+
+/**
+ * Why a control's fix is left to a person, shared by the benchmark versions. Each is a
+ * case where writing a value would stop a component or lock someone out unless a person
+ * first makes a choice that the configuration does not show.
+ */
+export const WHY_PLAN = {
+  certificate: 'it needs a certificate and key issued for this identity by the right CA; kaudit re-issues certificates it finds but does not mint new identities, and a flag naming the wrong pair stops the component',
+  clientCa: 'it needs the CA that signs the client certificates the component must accept; naming another CA locks those clients out',
+  etcdCa: "it needs the CA that signed etcd's certificates; naming another CA makes every connection to etcd fail",
+  etcdOwnCa: 'it needs a CA of its own for etcd and every etcd certificate re-issued under it, member by member (kaudit fix does that for pki/shared-ca when the etcd CA is the cluster CA)',
+  kubeletCa: "the apiserver can verify kubelets only once their serving certificates are signed by that CA (serverTLSBootstrap and approved CSRs); turned on before, exec, logs and port-forward fail",
+  serviceAccountKey: 'the key must pair with the one that signs service account tokens on every control plane; another key makes every token issued so far invalid',
+  tokenFile: 'removing the static token file locks its users out: they must first move to client certificates, OIDC or a webhook',
+  hostname: 'removing it changes the name the node registers under: the kubelet would register a new Node and leave the old one behind',
+  podPids: 'the limit depends on what the workloads run: too low a limit makes their processes fail to fork',
+  rootCa: "it needs the CA bundle that verifies the apiserver's serving certificate; pods given another one cannot reach the API",
+  seccomp: 'the workloads must first be tested under the RuntimeDefault profile: a system call it blocks stops them',
+  ipAddressDeny: 'the allow list depends on which networks must reach the kubelet (the apiservers, monitoring, node and pod networks); a wrong one cuts the node off',
+} as const;
 
 /** One control. `kubeBench` names the YAML file of kube-bench's cfg/<benchmark>/ that holds its test. */
 export function control(

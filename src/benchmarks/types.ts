@@ -26,7 +26,7 @@ export type SettingTest =
 
 /** The files a file-mode or file-owner control judges on a host. */
 export type FileTarget =
-  /** The file that defines the component: its static pod manifest, or its unit file. */
+  /** The component's pod specification: its static pod manifest or unit, or the manifest its distribution generates (RKE2). */
   | { kind: 'definition'; component: ComponentKind }
   /** A systemd unit of the component and its drop-ins (the kubelet service file). */
   | { kind: 'unit-files'; component: ComponentKind }
@@ -36,6 +36,8 @@ export type FileTarget =
   | { kind: 'cni-files' }
   /** Files at fixed paths, each judged when present. */
   | { kind: 'paths'; paths: readonly string[] }
+  /** The administrator's kubeconfigs where the host's layout keeps them (kubeadm: admin.conf and super-admin.conf), each judged when present. */
+  | { kind: 'admin-kubeconfig' }
   /** The kubeconfig a component's setting names (through its mounts), else a default path. */
   | { kind: 'kubeconfig'; component: ComponentKind; fallback?: string }
   /** The file a component's setting names, else a default path (the kubelet's client CA). */
@@ -71,8 +73,9 @@ export type Check =
 export type TemplateName = Check['template'];
 
 /**
- * What fixes a control, as data. `kaudit fix` turns each kind into an edit where a fix
- * kind exists for it; the others are printed as plan steps until one does.
+ * What fixes a control, as data. `kaudit fix` writes each kind where the component reads
+ * it (src/compliance/remediation.ts → src/fixers/); `manual` is printed as plan steps, with
+ * the reason it cannot be written (a control whose remediation holds one is plan-only).
  */
 export type Remediation =
   | { kind: 'set'; setting: string; value: string }
@@ -84,8 +87,8 @@ export type Remediation =
   | { kind: 'chown'; owner: string }
   /** A flag that names a file kaudit must write (an audit policy), with its hostPath mount in a static pod. */
   | { kind: 'flag-with-file'; setting: string; file: 'audit-policy' | 'audit-log' | 'event-rate-limit' }
-  /** What cannot be written for the operator (a certificate to obtain, a value to choose). */
-  | { kind: 'manual'; steps: string[] };
+  /** What cannot be written for the operator (a certificate to obtain, a value to choose), and why (for an automated control). */
+  | { kind: 'manual'; steps: string[]; why?: string };
 
 export interface Control {
   /** The control's number in this benchmark version, e.g. 1.2.15. */
@@ -115,6 +118,12 @@ export interface Benchmark {
   /** Section titles by number (1, 1.1, …). */
   sections: Record<string, string>;
   controls: Control[];
+}
+
+/** Why `kaudit fix` cannot write an automated control's remediation; undefined when it can. */
+export function planOnlyReason(control: Control): string | undefined {
+  for (const remedy of control.remediation) if (remedy.kind === 'manual' && remedy.why) return remedy.why;
+  return undefined;
 }
 
 /** Whether kube-bench runs a test for the control (the catalog's `automated` column). */

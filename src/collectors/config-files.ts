@@ -53,7 +53,7 @@ export const KUBELET_COLLECTION_FIELDS: Record<string, string> = {
 /** KubeletConfiguration fields that hold paths, relative to the config file's folder. */
 const KUBELET_PATH_FIELDS = new Set(['authentication.x509.clientCAFile', 'tlsCertFile', 'tlsPrivateKeyFile', 'staticPodPath']);
 
-const KUBE_PROXY_FIELDS: Record<string, string> = {
+export const KUBE_PROXY_FIELDS: Record<string, string> = {
   clusterCIDR: 'cluster-cidr',
   'clientConnection.kubeconfig': 'kubeconfig',
   mode: 'proxy-mode',

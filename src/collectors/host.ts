@@ -176,6 +176,8 @@ class HostCollector {
         this.readCni(hostPath);
       } else if (ETCD_ENV_FILES.includes(hostPath) || hostPath.endsWith('.env')) {
         continue; // read through the units that name them, or as etcd's own file below
+      } else if (hostPath === `/${SNAPSHOT_MANIFEST}`) {
+        continue; // kaudit's own record of modes and owners (collectors/index.ts reads it): its keys are paths, not settings
       } else if (PKI_EXTENSIONS.has(ext)) {
         this.readPki(hostPath);
       } else if (YAML_EXTENSIONS.has(ext) || path.basename(hostPath) === 'kubeconfig' || staticPodDir) {

@@ -10,7 +10,7 @@ import { applyConfigFile } from './config-files.js';
 import type { HostContext } from './context.js';
 import { ARG_KEYS, DISABLE_OPTIONS, K3S_DEFAULTS, OPTION_DEFAULTS, OPTION_FLAGS, RKE2_DEFAULTS, RKE2_FORCED_OPTIONS, type DefaultFlag } from './layouts/rancher-defaults.js';
 import type { RancherLayout } from './layouts/index.js';
-import { applyCommandLine, mergeConfigFiles, optionIsTrue, optionValue, optionsFromEnvironment, type ConfigFile, type OptionEntry, type RancherOptions } from './rancher-config.js';
+import { applyCommandLine, mergeConfigFiles, optionIsTrue, optionValue, optionsFromEnvironment, type ConfigFile, type OptionEntry, type OptionValue, type RancherOptions } from './rancher-config.js';
 import { componentFromStaticPod } from './static-pod.js';
 import { UNIT_DIRS, readUnit, type UnitCommand } from './systemd.js';
 import type { Component, ComponentKind, HostDistribution, Process, RunningState, Setting, SourceLocation } from '../model/types.js';
@@ -115,6 +115,19 @@ function applies(row: DefaultFlag, options: RancherOptions, datastore: Datastore
 
 type Datastore = 'embedded-etcd' | 'sqlite' | 'external';
 
+/**
+ * The option the operator set that a row's condition names (`secrets-encryption: true`,
+ * `profile: cis`): a default it brings is located there. An option RKE2 forces is its own
+ * doing, not a condition the operator met.
+ */
+function conditionOf(row: DefaultFlag, node: { layout: RancherLayout; options: RancherOptions }): { value: OptionValue; text: string } | undefined {
+  if (!row.when || row.when === 'embedded-etcd' || row.when === 'sqlite') return undefined;
+  const [name, wanted] = row.when.split('=');
+  if (node.layout.program === 'rke2' && RKE2_FORCED_OPTIONS.some((o) => o.option === name)) return undefined;
+  const value = optionValue(node.options, name);
+  return value ? { value, text: `${name}: ${wanted ?? 'true'}` } : undefined;
+}
+
 function datastoreOf(node: { layout: RancherLayout; options: RancherOptions; role?: string }, ctx: HostContext): Datastore {
   if (node.options.get('datastore-endpoint')) return 'external';
   if (node.layout.program === 'rke2') return 'embedded-etcd';
@@ -140,9 +153,10 @@ function componentSettings(kind: ComponentKind, node: Omit<RancherNode, 'compone
     if (!applies(row, node.options, datastore)) continue;
     const resolved = resolve(row.value, node);
     if (!resolved) continue;
+    const condition = conditionOf(row, node);
     const setting: Setting = resolved.from
       ? { name: row.flag, value: resolved.value, origin: 'flag', at: resolved.from.at, sourceKey: resolved.from.name }
-      : { name: row.flag, value: resolved.value, origin: 'distribution-default', at: node.anchor, sourceKey: row.source };
+      : { name: row.flag, value: resolved.value, origin: 'distribution-default', at: condition?.value.at ?? node.anchor, sourceKey: condition ? `${row.source}; with ${condition.text}` : row.source };
     defaults.set(row.flag, { setting, configLevel: row.level === 'config' });
   }
   for (const mapping of OPTION_FLAGS.filter((m) => m.component === kind)) {
@@ -296,7 +310,9 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
     if (component.kind === 'etcd' && ctx.fs.exists(etcdConfig)) {
       const at = running?.at ?? ctx.at(etcdConfig, 1);
       const fromFile = etcdConfigSettings(ctx, component, etcdConfig, at).filter((s) => s.name !== 'config-file');
-      running = { source: 'generated', at: running?.at ?? ctx.at(etcdConfig, 1), settings: [...(running?.settings ?? []), ...fromFile] };
+      // etcd reads nothing beside its --config-file: the file's settings stand for the pod's flag.
+      const podFlags = (running?.settings ?? []).filter((s) => s.name !== 'config-file');
+      running = { source: 'generated', at: running?.at ?? ctx.at(etcdConfig, 1), settings: [...podFlags, ...fromFile] };
     }
     if (running) component.running = running;
     else if (component.kind === 'etcd') component.unknownSettings = ['name', 'initial-cluster', 'initial-cluster-state', 'initial-cluster-token'];
@@ -306,20 +322,33 @@ function attachGenerated(ctx: HostContext, node: RancherNode): void {
 /**
  * Where the definition is silent or only a default of kaudit's tables speaks, what runs is
  * the best knowledge of what the distribution gives the component: its generated manifest
- * or process holds every flag it passed (and shows where). The running value stands there.
- * Values the operator wrote stay; a difference from what runs is a pending restart.
+ * or process holds every flag it passed (and shows where). The running value stands there;
+ * a value the distribution generated is its default (the operator did not write it), located
+ * where it is seen and citing the table's document when one names it. Values the operator
+ * wrote stay; a difference from what runs is a pending restart. A flag the table gives only
+ * on a condition the definition no longer meets (`profile: cis` removed since the last start)
+ * is not filled in: it runs, but will not after a restart.
  */
 export function fillFromRunning(component: Component): void {
   if (!component.running) return;
   const written = new Map<string, Setting>();
   for (const s of component.settings) written.set(s.name, s);
+  const table = component.binary === 'k3s' ? K3S_DEFAULTS : component.binary === 'rke2' ? RKE2_DEFAULTS : {};
+  const conditional = new Set((table[component.kind] ?? []).filter((row) => row.when).map((row) => row.flag));
   const observed = new Map<string, Setting>();
   for (const s of component.running.settings) observed.set(s.name, s);
+  const generated = component.running.source === 'generated';
   for (const [name, seen] of observed) {
     const defined = written.get(name);
     if (defined && defined.origin !== 'distribution-default') continue;
+    if (!defined && conditional.has(name)) continue;
     component.settings = component.settings.filter((s) => s.name !== name);
-    component.settings.push({ ...seen });
+    if (!generated) {
+      component.settings.push({ ...seen });
+      continue;
+    }
+    const cited = seen.origin === 'distribution-default' ? seen.sourceKey : defined?.sourceKey;
+    component.settings.push({ ...seen, origin: 'distribution-default', sourceKey: cited ?? `what ${component.binary ?? 'the distribution'} generated at its last start` });
   }
   if (observed.has('name') && observed.has('initial-cluster')) delete component.unknownSettings;
 }

@@ -8,7 +8,7 @@
  */
 import { BENCHMARKS } from '../benchmarks/index.js';
 import { BENCHMARK_RULE_INFO } from '../benchmarks/rules.js';
-import type { Control } from '../benchmarks/types.js';
+import { planOnlyReason, type Control } from '../benchmarks/types.js';
 import { runRules } from '../engine.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
@@ -55,7 +55,7 @@ const reportFailures: (ruleId: string) => Rule['check'] = (ruleId) => (_cluster,
 export const BENCHMARK_RULES: readonly Rule[] = BENCHMARK_RULE_INFO.map((info) => {
   const controls = controlsOf(info.id);
   const ids = [...new Set(controls.map((c) => c.id))];
-  const fixable = controls.some((c) => c.remediation.some((r) => r.kind === 'set' || r.kind === 'unset' || (r.kind === 'chmod' && c.rule === 'pki/key-permissions')));
+  const fixable = controls.some((c) => c.remediation.length > 0 && !planOnlyReason(c));
   return defineRule({
     id: info.id,
     level: controls.some((c) => c.scored) ? 'error' : 'warning',

@@ -5,12 +5,15 @@
  */
 import type { Cluster } from '../model/cluster.js';
 import type { Component, ComponentKind, FileFacts, Host, SourceLocation } from '../model/types.js';
+import { placesOf, type LayoutPlaces } from './subjects-by-layout.js';
 
 export interface Subject {
   host: string;
   /** The scanned host root, when the host is one (a node seen only through an API is not). */
   info?: Host;
   components: Map<ComponentKind, Component>;
+  /** Where the host's layout keeps the files the controls judge. */
+  places: LayoutPlaces;
 }
 
 /**
@@ -35,7 +38,7 @@ export class Subjects {
       let found = byName.get(host);
       if (!found) {
         const info = this.hostsByName.get(host);
-        found = { host, ...(info ? { info } : {}), components: new Map() };
+        found = { host, ...(info ? { info } : {}), components: new Map(), places: placesOf(info) };
         byName.set(host, found);
         this.list.push(found);
       }

@@ -11,6 +11,7 @@ import { encryptionOf, secretsEntry } from '../rules/lib/encryption.js';
 import { selectFiles, type TargetFile } from './files.js';
 import { fixesFor } from './remediation.js';
 import { describeSetting, kubeletFieldOf, resolveGate, resolveSetting, type Resolved } from './settings.js';
+import { passedByDistribution } from './subjects-by-layout.js';
 import type { Subject, Subjects } from './subjects.js';
 import { expectation, passes } from './tests.js';
 import type { Defect, Evidence } from './types.js';
@@ -31,7 +32,9 @@ const none = (reason: string): Verdict => ({ outcome: 'none', reason, defects: [
 const unknown = (reason: string, supply: string, cause = reason): Verdict => ({ outcome: 'unknown', reason, supply, cause, defects: [] });
 
 function evidenceOf(resolved: Resolved, name: string): Evidence | undefined {
-  if (resolved.written) return { origin: resolved.written.origin, at: resolved.written.at, key: resolved.written.sourceKey ?? `--${resolved.written.name}`, value: shown(resolved.written) };
+  const w = resolved.written;
+  // A distribution default's sourceKey is the document it follows (said in the reason), not a key of the file.
+  if (w) return { origin: w.origin, at: w.at, key: w.origin === 'distribution-default' ? `--${w.name}` : w.sourceKey ?? `--${w.name}`, value: shown(w) };
   if (resolved.fallback) return { origin: 'default', key: `--${name}`, value: resolved.fallback.value };
   return undefined;
 }
@@ -47,9 +50,14 @@ function describeResolved(component: Component, name: string, resolved: Resolved
   return resolved.fallback ? `${unset} (${resolved.fallback.whose}: ${resolved.fallback.value})` : unset;
 }
 
-/** Where a finding about a missing setting points: the kubelet's config file when it reads one, else where the flags are. */
+/**
+ * Where a finding about a setting points: where it is written; for a missing one (or a
+ * distribution's default, which the operator overrides in config.yaml), where the flags of
+ * the component are written, or the kubelet's config file when it reads one.
+ */
 function placeFor(component: Component, resolved: Resolved): SourceLocation {
-  if (resolved.written) return resolved.written.at;
+  if (resolved.written && resolved.written.origin !== 'distribution-default') return resolved.written.at;
+  if (component.source === 'distribution') return component.flagsAt ?? component.definedAt;
   if (component.kind === 'kubelet') {
     const fromConfig = component.settings.find((s) => s.origin === 'config-file');
     if (fromConfig) return { ...fromConfig.at, line: 1 };
@@ -62,7 +70,9 @@ function componentOf(subject: Subject, check: Check): Component | undefined {
   return kind ? subject.components.get(kind) : undefined;
 }
 
-function settingCheck(control: Control, subject: Subject, cluster: Cluster, component: Component, names: string[], test: SettingTest, options: { flagOnly?: boolean; default?: string }): Verdict {
+function settingCheck(control: Control, subject: Subject, component: Component, names: string[], test: SettingTest, options: { flagOnly?: boolean; default?: string }): Verdict {
+  const passed = test.op === 'notset' ? names.map((name) => passedByDistribution(subject.places, component, name)).find((why) => why !== undefined) : undefined;
+  if (passed) return none(passed);
   const failing: Array<{ name: string; resolved: Resolved }> = [];
   const evidence: Evidence[] = [];
   const described: string[] = [];
@@ -82,18 +92,18 @@ function settingCheck(control: Control, subject: Subject, cluster: Cluster, comp
   const message = `${component.kind} on ${subject.host}: ${failing.map((f) => describeResolved(component, f.name, f.resolved)).join('; ')}; CIS ${control.id} wants ${wanted}`;
   // One finding per defect: two controls on one flag (DenyServiceExternalIPs, EventRateLimit) are two defects.
   const key = `setting:${component.kind}:${names.join('+')}:${test.op}${'value' in test && !Array.isArray(test.value) ? `:${test.value}` : ''}`;
-  const fixes = failing.flatMap((f) => fixesFor(control, { host: subject.host, component, ...(f.resolved.written ? { written: f.resolved.written } : {}) }, cluster));
+  const fixes = failing.flatMap((f) => fixesFor(control, { host: subject.host, component, ...(f.resolved.written ? { written: f.resolved.written } : {}) }));
   return { outcome: 'fail', reason: `${described.join('; ')}; wants ${wanted}`, ...(source ? { source } : {}), defects: [{ message, at: placeFor(component, first.resolved), key, fixes }] };
 }
 
-function gateCheck(control: Control, subject: Subject, cluster: Cluster, component: Component, gate: string, test: SettingTest, defaultValue: string): Verdict {
+function gateCheck(control: Control, subject: Subject, component: Component, gate: string, test: SettingTest, defaultValue: string): Verdict {
   const resolved = resolveGate(component, gate, defaultValue);
   if (resolved.unknown) return unknown(`${component.kind} feature gate ${gate}: ${resolved.unknown.why}`, resolved.unknown.supply);
   const text = resolved.written ? `${gate}=${resolved.value} in ${describeSetting(resolved.written, resolved.written.value)}` : `the feature gate ${gate} is not set (default: ${defaultValue})`;
   const source: Evidence = resolved.written ? { origin: resolved.written.origin, at: resolved.written.at, key: gate, value: resolved.value ?? '' } : { origin: 'default', key: gate, value: defaultValue };
   if (passes(test, resolved.value)) return pass(text, source);
   const message = `${component.kind} on ${subject.host}: ${text}; CIS ${control.id} wants the gate not turned off`;
-  const fixes = fixesFor(control, { host: subject.host, component, ...(resolved.written ? { written: resolved.written } : {}) }, cluster);
+  const fixes = fixesFor(control, { host: subject.host, component, ...(resolved.written ? { written: resolved.written } : {}) });
   return { outcome: 'fail', reason: text, source, defects: [{ message, at: placeFor(component, resolved), key: `gate:${component.kind}:${gate}`, fixes }] };
 }
 
@@ -115,8 +125,9 @@ function noOwnerData(subjects: Subjects, subject: Subject): string {
 }
 
 function fileCheck(control: Control, subject: Subject, subjects: Subjects, files: FileTarget, judge: { mode: number } | { owner: string; absent?: 'pass' }): Verdict {
-  const selection = selectFiles(subjects, subject, files);
+  const selection = selectFiles(subjects, subject, files, 'mode' in judge ? 'mode' : 'owner');
   if (selection.kind === 'unknown') return unknown(selection.reason, selection.supply);
+  if (selection.kind === 'not-applicable') return none(selection.reason);
   if (selection.kind === 'none' || selection.files.length === 0) {
     const reason = selection.kind === 'none' ? selection.reason : 'no such files on this host';
     return 'absent' in judge && judge.absent === 'pass' ? pass(`${reason} (CIS passes a missing file)`) : none(reason);
@@ -143,7 +154,7 @@ function fileCheck(control: Control, subject: Subject, subjects: Subjects, files
       message: `${f.file.hostPath} on ${subject.host} has ${'mode' in judge ? 'mode' : 'owner'} ${f.shown}; CIS ${control.id} wants ${wanted}`,
       at: f.facts.at,
       key: `file:${'mode' in judge ? 'mode' : 'owner'}:${f.file.hostPath}`,
-      fixes: fixesFor(control, { host: subject.host, file: f.file.hostPath }, subjects.cluster),
+      fixes: fixesFor(control, { host: subject.host, file: f.file.hostPath }),
     }));
     return { outcome: 'fail', reason: `${list}; wants ${wanted}`, source: { ...source, key: failing[0].file.hostPath, value: failing[0].shown, at: failing[0].facts.at }, defects };
   }
@@ -160,7 +171,7 @@ function encryptionCheck(control: Control, subject: Subject, cluster: Cluster, c
   const fail = (reason: string, where: SourceLocation, key: string): Verdict => ({
     outcome: 'fail',
     reason,
-    defects: [{ message: `kube-apiserver on ${subject.host}: ${reason}; CIS ${control.id} wants ${allowed.join(', ')} first`, at: where, key, fixes: fixesFor(control, { host: subject.host, component }, cluster) }],
+    defects: [{ message: `kube-apiserver on ${subject.host}: ${reason}; CIS ${control.id} wants ${allowed.join(', ')} first`, at: where, key, fixes: fixesFor(control, { host: subject.host, component }) }],
   });
   if (!setup) return fail('no --encryption-provider-config: Secrets are stored unencrypted', at, 'encryption:none');
   if (!setup.ref.exists || !setup.ref.mounted || !setup.config) {
@@ -178,7 +189,7 @@ function encryptionCheck(control: Control, subject: Subject, cluster: Cluster, c
 function auditPolicyCheck(control: Control, subject: Subject, cluster: Cluster, component: Component): Verdict {
   const resolved = resolveSetting(component, 'audit-policy-file');
   if (resolved.unknown) return unknown(resolved.unknown.why, resolved.unknown.supply);
-  const fixes = () => fixesFor(control, { host: subject.host, component }, cluster);
+  const fixes = () => fixesFor(control, { host: subject.host, component });
   const written = resolved.written;
   if (!written || written.value === '') {
     const reason = '--audit-policy-file is not set: the apiserver records no audit events';
@@ -198,7 +209,7 @@ function auditPolicyCheck(control: Control, subject: Subject, cluster: Cluster, 
 }
 
 /** systemd adds up IPAddressDeny= lines; an empty one resets the list. */
-function unitDirectiveCheck(control: Control, subject: Subject, cluster: Cluster, component: Component, directive: string, test: SettingTest): Verdict {
+function unitDirectiveCheck(control: Control, subject: Subject, component: Component, directive: string, test: SettingTest): Verdict {
   if (component.source !== 'systemd') return none(`${component.kind} does not run from a systemd unit on this host`);
   let values: string[] = [];
   let last: (typeof component.settings)[number] | undefined;
@@ -215,7 +226,7 @@ function unitDirectiveCheck(control: Control, subject: Subject, cluster: Cluster
     outcome: 'fail',
     reason: text,
     ...(source ? { source } : {}),
-    defects: [{ message: `${component.kind} on ${subject.host}: ${text}; CIS ${control.id} wants ${directive}=any`, at: last?.at ?? component.definedAt, key: `unit:${component.kind}:${directive}`, fixes: fixesFor(control, { host: subject.host, component }, cluster) }],
+    defects: [{ message: `${component.kind} on ${subject.host}: ${text}; CIS ${control.id} wants ${directive}=any`, at: last?.at ?? component.definedAt, key: `unit:${component.kind}:${directive}`, fixes: fixesFor(control, { host: subject.host, component }) }],
   };
 }
 
@@ -233,16 +244,16 @@ export function judge(control: Control, subject: Subject, subjects: Subjects): V
   }
   switch (check.template) {
     case 'setting':
-      return settingCheck(control, subject, cluster, component, check.settings, check.test, check.default !== undefined ? { default: check.default } : {});
+      return settingCheck(control, subject, component, check.settings, check.test, check.default !== undefined ? { default: check.default } : {});
     case 'kubelet-setting':
-      return settingCheck(control, subject, cluster, component, check.settings, check.test, check.flagOnly ? { flagOnly: true } : {});
+      return settingCheck(control, subject, component, check.settings, check.test, check.flagOnly ? { flagOnly: true } : {});
     case 'feature-gate':
-      return gateCheck(control, subject, cluster, component, check.gate, check.test, check.default);
+      return gateCheck(control, subject, component, check.gate, check.test, check.default);
     case 'encryption-providers':
       return encryptionCheck(control, subject, cluster, component, check.allowed);
     case 'audit-policy':
       return auditPolicyCheck(control, subject, cluster, component);
     case 'unit-directive':
-      return unitDirectiveCheck(control, subject, cluster, component, check.directive, check.test);
+      return unitDirectiveCheck(control, subject, component, check.directive, check.test);
   }
 }

@@ -39,6 +39,14 @@ export interface FileChmod extends FileRef {
   ruleId: string;
 }
 
+export interface FileChown extends FileRef {
+  /** "user:group" as the host names them. */
+  owner: string;
+  uid: number;
+  gid: number;
+  ruleId: string;
+}
+
 export interface Conflict {
   file: string;
   message: string;
@@ -50,6 +58,11 @@ export class ChangeSet {
   readonly creates = new Map<string, FileCreate>();
   readonly removes = new Map<string, FileRemove>();
   readonly chmods = new Map<string, FileChmod>();
+  readonly chowns = new Map<string, FileChown>();
+  /** Every edit's file, in the order the edits were added (changedBy reads the files a step edited). */
+  readonly edited: FileRef[] = [];
+  /** What a change sets off beyond the file itself (a probe that would fail, clients refused), by file: said in the dry run. */
+  readonly effects = new Map<string, Set<string>>();
   readonly plan: Array<PlanStep & { ruleId: string }> = [];
   readonly conflicts: Conflict[] = [];
   /** Problems that stopped a fix (a file that cannot be parsed), said instead of applied. */
@@ -159,6 +172,7 @@ export class ChangeSet {
       }
     }
     entry.edits.push({ ...edit, ruleId });
+    this.edited.push(entry);
     return true;
   }
 
@@ -177,6 +191,18 @@ export class ChangeSet {
 
   chmod(ref: FileRef, mode: number, ruleId: string): void {
     this.chmods.set(ref.real, { ...ref, mode, ruleId });
+  }
+
+  chown(ref: FileRef, owner: string, ids: { uid: number; gid: number }, ruleId: string): void {
+    this.chowns.set(ref.real, { ...ref, owner, ...ids, ruleId });
+  }
+
+  /** Says what a change of this file sets off beyond the file itself (once per text). */
+  sideEffect(ref: FileRef, text: string): void {
+    const key = `${ref.host}\u0000${ref.file}`;
+    const set = this.effects.get(key) ?? new Set<string>();
+    set.add(text);
+    this.effects.set(key, set);
   }
 
   addPlan(step: PlanStep, ruleId: string): void {
@@ -208,9 +234,13 @@ export class ChangeSet {
       const stat = statOf(real);
       if (stat && (stat.mode & 0o7777) === chmod.mode) this.chmods.delete(real); // missing: the writer reports it
     }
+    for (const [real, chown] of this.chowns) {
+      const stat = statOf(real);
+      if (stat && stat.uid === chown.uid && stat.gid === chown.gid) this.chowns.delete(real);
+    }
   }
 
   get isEmpty(): boolean {
-    return this.edits.size + this.creates.size + this.removes.size + this.chmods.size === 0;
+    return this.edits.size + this.creates.size + this.removes.size + this.chmods.size + this.chowns.size === 0;
   }
 }

@@ -150,9 +150,7 @@ export function removeFlag(cs: ChangeSet, s: Setting, ruleId: string, renameTo?:
   const starts = lineStarts(text);
   const { start: lineStart, end: lineEnd } = lineRange(text, s.at.line, starts);
   const line = text.slice(lineStart, lineEnd);
-  if (s.origin !== 'flag') {
-    return cs.edit(ref, { start: lineStart, end: Math.min(text.length, lineEnd + 1), text: '' }, ruleId);
-  }
+  if (s.origin !== 'flag') return cs.edit(ref, wholeLine(text, lineStart, lineEnd), ruleId);
   const token = findFlagToken(line, s.name);
   if (!token) return skip(cs, ref, `--${s.name} not found on line ${s.at.line}`);
   if (renameTo) {
@@ -174,7 +172,15 @@ export function removeFlag(cs: ChangeSet, s: Setting, ruleId: string, renameTo?:
     cs.continuationRemovals.set(ref.real, entry);
     return true;
   }
-  return cs.edit(ref, { start: lineStart, end: Math.min(text.length, lineEnd + 1), text: '' }, ruleId);
+  return cs.edit(ref, wholeLine(text, lineStart, lineEnd), ruleId);
+}
+
+/**
+ * A line's removal: with the newline before it, so that a flag added after it in the same
+ * run (inserted at the end of that line) does not overlap the removal.
+ */
+function wholeLine(text: string, lineStart: number, lineEnd: number): { start: number; end: number; text: string } {
+  return lineStart > 0 ? { start: lineStart - 1, end: lineEnd, text: '' } : { start: 0, end: Math.min(text.length, lineEnd + 1), text: '' };
 }
 
 /**

@@ -13,11 +13,16 @@ import type { FixIntent } from './types.js';
 import { setYamlPath, yamlValueRange } from './yaml-edit.js';
 import { weaveNpc, weavePassword } from './weave.js';
 import { planLiveEncryption, planLiveSetting } from './live.js';
+import { anonymousAuthOff } from './anonymous.js';
+import { flagWithFile } from './files.js';
+import { applyListEdits, isListSetting, queueListEdit, setFeatureGate } from './lists.js';
+import { mountFile } from './mounts.js';
+import { fixMode, fixOwner } from './ownership.js';
+import { writeSettingWithEffects } from './setting-writer.js';
 import { setting, type Cluster } from '../model/cluster.js';
 import type { Finding } from '../model/finding.js';
 import type { CniConfig, Component, Manifest } from '../model/types.js';
 import { resourceEntries, secretsEntry } from '../rules/lib/encryption.js';
-import { SNAPSHOT_MANIFEST } from '../collectors/snapshot.js';
 
 export interface FixOptions {
   now: Date;
@@ -176,47 +181,15 @@ function freshKeyFirst(cs: ChangeSet, config: Manifest, legacy: boolean, ruleId:
   cs.addPlan(REENCRYPT, ruleId);
 }
 
-/** kubeadm's httpGet probes on /livez and /readyz need anonymous access: they become tcpSocket probes. */
-function probesWithoutAnonymous(cs: ChangeSet, apiserver: Component, ruleId: string): void {
-  if (apiserver.source !== 'static-pod') return;
-  const ref = cs.refAt(apiserver.definedAt);
-  const text = cs.text(ref);
-  if (text === undefined) return;
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-    const range = yamlValueRange(text, ['spec', 'containers', 0, probe, 'httpGet']);
-    if (!range) continue;
-    const starts = lineStarts(text);
-    const keyLine = text.slice(0, range.start).split('\n').length - 1; // the `httpGet:` line
-    const lastLine = text.slice(0, range.end - 1).split('\n').length;
-    const keyRange = lineRange(text, keyLine, starts);
-    const block = text.slice(keyRange.start, lineRange(text, lastLine, starts).end);
-    const indent = /^\s*/.exec(block)![0];
-    const port = /\n\s*port:\s*(\S+)/.exec(block)?.[1] ?? '6443';
-    const host = /\n\s*host:\s*(\S+)/.exec(block)?.[1];
-    const replacement = [`${indent}tcpSocket:`, ...(host ? [`${indent}  host: ${host}`] : []), `${indent}  port: ${port}`].join('\n');
-    cs.edit(ref, { start: keyRange.start, end: lineRange(text, lastLine, starts).end, text: replacement }, ruleId);
-  }
-}
-
-/** A snapshot's manifest records modes that Git cannot keep: it must say what the file now has. */
-function recordModeInSnapshot(cs: ChangeSet, host: string, hostPath: string, mode: number, ruleId: string): void {
-  if (cs.cluster.hosts.find((h) => h.name === host)?.modes !== 'snapshot') return;
-  const ref = cs.ref(host, `/${SNAPSHOT_MANIFEST}`);
-  const text = cs.text(ref);
-  const entry = text && new RegExp(`("${hostPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*")(\\d+)(")`).exec(text);
-  if (!entry) return;
-  const start = entry.index + entry[1].length;
-  cs.edit(ref, { start, end: start + entry[2].length, text: mode.toString(8).padStart(4, '0') }, ruleId);
-}
-
 async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: FixOptions): Promise<void> {
   switch (intent.kind) {
     case 'set-flag':
       if (intent.component.definedAt.root < 0) return planLiveSetting(cs, intent, ruleId);
-      if (!setFlag(cs, intent.component, intent.flag, intent.value, ruleId)) {
+      if (intent.flag === 'anonymous-auth' && intent.value === 'false') return anonymousAuthOff(cs, intent.component, ruleId);
+      if (isListSetting(intent.component, intent.flag)) return queueListEdit(cs, intent.component, intent.flag, { set: intent.value }, ruleId);
+      if (!writeSettingWithEffects(cs, intent.component, intent.flag, intent.value, ruleId)) {
         cs.addPlan({ title: `Start ${intent.component.kind} on ${intent.component.host} with --${intent.flag}=${intent.value}`, commands: [`# ${intent.component.kind} runs from ${intent.component.definedAt.file}; add --${intent.flag}=${intent.value} where it is started`] }, ruleId);
       }
-      if (intent.kind === 'set-flag' && intent.flag === 'anonymous-auth' && intent.component.kind === 'kube-apiserver') probesWithoutAnonymous(cs, intent.component, ruleId);
       return;
     case 'remove-flag': {
       const s = intent.component.settings.find((x) => x.name === intent.flag && x.at === intent.at);
@@ -224,12 +197,20 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       else if (s) removeFlag(cs, s, ruleId, intent.renameTo);
       return;
     }
-    case 'chmod': {
-      const file = intent.key.hostPath.split('#')[0]; // a kubeconfig's embedded key: the kubeconfig
-      cs.chmod(cs.ref(intent.key.host, file), intent.mode, ruleId);
-      recordModeInSnapshot(cs, intent.key.host, file, intent.mode, ruleId);
-      return;
-    }
+    case 'chmod':
+      return fixMode(cs, intent.file, intent.mode, ruleId);
+    case 'chown':
+      return fixOwner(cs, intent.file, intent.owner, ruleId);
+    case 'add-to-list':
+      return queueListEdit(cs, intent.component, intent.flag, { add: intent.item }, ruleId);
+    case 'remove-from-list':
+      return queueListEdit(cs, intent.component, intent.flag, { remove: intent.item }, ruleId);
+    case 'feature-gate':
+      return setFeatureGate(cs, intent.component, intent.gate, intent.value, ruleId);
+    case 'flag-with-file':
+      return flagWithFile(cs, intent.component, intent.file, ruleId);
+    case 'mount':
+      return mountFile(cs, intent.component, intent.hostPath, ruleId);
     case 'remove-file':
       cs.remove(cs.ref(intent.host, intent.hostPath), intent.reason, ruleId);
       return;
@@ -315,6 +296,10 @@ export async function planFixes(cluster: Cluster, findings: Finding[], options: 
     }
     options.onProgress?.(index + 1, work.length);
   }
+  applyListEdits(cs, (component, flag, item, ruleId) => {
+    // A plugin that needs a configuration gets it in the same run, or the apiserver does not start.
+    if (flag === 'enable-admission-plugins' && item === 'EventRateLimit') flagWithFile(cs, component, 'event-rate-limit', ruleId);
+  });
   applyContinuationRemovals(cs);
   cs.pruneNoOps();
   return cs;

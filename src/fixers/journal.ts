@@ -8,13 +8,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isInside, listFolder, lstatOf, readTreeFile, readUserFile, realPathOf } from '../io/read.js';
-import { TEMP_NAME, WriteRefused, changeMode, removeFile, writeFileAtomic } from '../io/write.js';
+import { TEMP_NAME, WriteRefused, changeMode, changeOwner, removeFile, writeFileAtomic } from '../io/write.js';
 
 export const JOURNAL_NAME = '.kaudit-journal.json';
 export const BACKUP_FOLDER = '.kaudit-backup';
 
 export interface JournalEntry {
-  kind: 'edit' | 'create' | 'remove' | 'chmod';
+  kind: 'edit' | 'create' | 'remove' | 'chmod' | 'chown';
   /** Absolute path of the file changed. */
   target: string;
   /** Its temporary file (edits and creates). */
@@ -24,6 +24,7 @@ export interface JournalEntry {
   oldMode?: number;
   oldOwner?: { uid: number; gid: number };
   newMode?: number;
+  newOwner?: { uid: number; gid: number };
   /** sha256 of the new content: tells whether the rename had happened. */
   newSha256?: string;
 }
@@ -106,10 +107,18 @@ export function rollBack(journalFile: string, roots: string[]): string[] {
       done.push(`removed the temporary file ${entry.temp}`);
     }
     const present = lstatOf(entry.target);
+    const fileOrFolder = present?.isFile() || present?.isDirectory();
     if (entry.kind === 'chmod') {
-      if (present?.isFile() && (present.mode & 0o7777) === entry.newMode && entry.oldMode !== undefined) {
+      if (fileOrFolder && (present!.mode & 0o7777) === entry.newMode && entry.oldMode !== undefined) {
         changeMode(entry.target, entry.oldMode);
         done.push(`put the mode of ${entry.target} back`);
+      }
+      continue;
+    }
+    if (entry.kind === 'chown') {
+      if (fileOrFolder && present!.uid === entry.newOwner?.uid && present!.gid === entry.newOwner.gid && entry.oldOwner) {
+        changeOwner(entry.target, entry.oldOwner.uid, entry.oldOwner.gid);
+        done.push(`put the owner of ${entry.target} back`);
       }
       continue;
     }

@@ -36,13 +36,16 @@ export interface PlannedChange {
   host: string;
   /** Relative to the scanned PATH, as reports name files. */
   file: string;
-  action: 'edit' | 'create' | 'remove' | 'chmod';
+  action: 'edit' | 'create' | 'remove' | 'chmod' | 'chown';
   rules: string[];
   /** A unified diff with secrets masked and certificates summarised (edits, and new files that hold no key). */
   diff?: string;
   /** New or changed mode, octal (`0600`); for a chmod, the mode before when known. */
   mode?: string;
   modeBefore?: string;
+  /** New owner ("user:group") of a chown, and the owner before when known. */
+  owner?: string;
+  ownerBefore?: string;
   /** Why a file is removed. */
   reason?: string;
   /** The file holds private key material: its content is never shown. */
@@ -60,6 +63,7 @@ export interface PlanSummary {
   created: number;
   removed: number;
   modesChanged: number;
+  ownersChanged: number;
   hosts: number;
   certificatesReissued: number;
   certificatesCreated: number;
@@ -231,9 +235,8 @@ function restartOf(component: Component, definitionChanged: boolean): string {
   }
 }
 
-/** What a rule's change sets off beyond the file itself (said once per change). */
+/** What a rule's change sets off beyond the file itself (said once per change); fixes add their own per file (ChangeSet.sideEffect). */
 const RULE_EFFECTS: Record<string, string> = {
-  'auth/anonymous-auth': 'anonymous requests are refused: a health check that calls /livez, /readyz or /healthz without credentials fails (kubeadm probes become tcpSocket probes)',
   'apiserver/no-encryption-at-rest': 'Secrets written from now on are encrypted; existing ones stay plaintext until re-written (see the manual steps). Every apiserver must have the same key, and losing the file loses the Secrets: back it up',
   'encryption/no-aescbc-provider': 'new Secrets are encrypted with the new key; the old providers stay for reading until the Secrets are re-written (see the manual steps)',
   'encryption/weak-key': 'new Secrets are encrypted with the new key; the old key stays for reading until the Secrets are re-written (see the manual steps)',
@@ -249,11 +252,15 @@ const RULE_EFFECTS: Record<string, string> = {
 };
 
 /** Side effects of a change: its rules', and what its certificates and keys imply. */
-function sideEffectsOf(change: PlannedChange): string[] {
+function sideEffectsOf(change: PlannedChange, fromFixes: ReadonlyMap<string, ReadonlySet<string>>): string[] {
   const effects = change.rules.map((rule) => RULE_EFFECTS[rule]).filter((e): e is string => !!e);
   if (change.certificates.some((c) => c.before && c.newKey)) effects.push('a new key pair: copies of the old certificate or key elsewhere (kubeconfigs, other hosts) stop matching it');
   if (change.certificates.some((c) => c.before && c.before.issuer !== c.after.issuer)) effects.push('signed by another CA: whatever checks it must trust that CA');
   if (change.action === 'remove') effects.push('the file is kept in the backup folder');
+  if (change.action === 'chmod' && effects.length === 0) effects.push('users other than the owner lose what the old mode let them do: an agent or backup job that read the file as another user stops reading it');
+  if (change.action === 'chown') effects.push(`the file belongs to ${change.owner}: a process that wrote it as ${change.ownerBefore ?? 'its former owner'} loses write access`);
+  // What a fix said of a file's new content, beside the change of that content (not beside a mode or owner change of it).
+  if (change.action !== 'chmod' && change.action !== 'chown') effects.push(...(fromFixes.get(`${change.host}\u0000${change.file}`) ?? []));
   return [...new Set(effects)];
 }
 
@@ -339,11 +346,15 @@ export function buildFixPlan(cs: ChangeSet): FixPlan {
     const before = cluster.fileFacts(chmod.host, hostPathOf(cluster, chmod))?.mode;
     changes.push({ ...base(chmod, 'chmod', [chmod.ruleId]), mode: octal(chmod.mode), ...(before !== undefined ? { modeBefore: octal(before) } : {}) });
   }
+  for (const chown of cs.chowns.values()) {
+    const before = cluster.fileFacts(chown.host, hostPathOf(cluster, chown))?.owner;
+    changes.push({ ...base(chown, 'chown', [chown.ruleId]), owner: chown.owner, ...(before !== undefined ? { ownerBefore: before } : {}) });
+  }
 
   changes.sort((a, b) => a.file.localeCompare(b.file) || a.action.localeCompare(b.action));
   for (const change of changes) {
-    change.sideEffects = sideEffectsOf(change);
-    if (change.action === 'chmod') continue;
+    change.sideEffects = sideEffectsOf(change, cs.effects);
+    if (change.action === 'chmod' || change.action === 'chown') continue;
     const hostPath = hostPathOf(cluster, change);
     change.restart = readers.of(change.host, change.file, hostPath).map(({ component, definition }) => restartOf(component, definition));
   }
@@ -356,6 +367,7 @@ export function buildFixPlan(cs: ChangeSet): FixPlan {
     created: created.length,
     removed: changes.filter((c) => c.action === 'remove').length,
     modesChanged: changes.filter((c) => c.action === 'chmod').length,
+    ownersChanged: changes.filter((c) => c.action === 'chown').length,
     hosts: new Set(changes.map((c) => c.host)).size,
     certificatesReissued: certificates.filter((c) => c.before).length,
     certificatesCreated: certificates.filter((c) => !c.before).length,

@@ -18,7 +18,7 @@ function plural(count: number, word: string, many = `${word}s`): string {
 /** The summary line that starts the plan. */
 export function summaryLine(plan: FixPlan): string {
   const s = plan.summary;
-  const files = [s.edited && `${s.edited} edited`, s.created && `${s.created} created`, s.removed && `${s.removed} removed`, s.modesChanged && plural(s.modesChanged, 'mode change')].filter(Boolean).join(', ');
+  const files = [s.edited && `${s.edited} edited`, s.created && `${s.created} created`, s.removed && `${s.removed} removed`, s.modesChanged && plural(s.modesChanged, 'mode change'), s.ownersChanged && plural(s.ownersChanged, 'owner change')].filter(Boolean).join(', ');
   const parts = [
     `${plural(s.filesChanged, 'file')} to change on ${plural(s.hosts, 'host')}${files ? ` (${files})` : ''}`,
     plural(s.certificatesReissued, 'certificate') + ' re-issued',
@@ -70,6 +70,8 @@ function headLine(change: PlannedChange): string {
       return `remove  ${change.file}: ${change.reason}${rules}`;
     case 'chmod':
       return `mode    ${change.file}: ${change.modeBefore ? `${change.modeBefore} → ` : ''}${change.mode}${rules}`;
+    case 'chown':
+      return `owner   ${change.file}: ${change.ownerBefore ? `${change.ownerBefore} → ` : ''}${change.owner}${rules}`;
     default:
       return `edit    ${change.file}${rules}`;
   }

@@ -1,4 +1,10 @@
-import type { Certificate, CniConfig, Component, KeyFile, Manifest, SourceLocation, WeaveNet } from '../model/types.js';
+import type { Certificate, CniConfig, Component, Manifest, SourceLocation, WeaveNet } from '../model/types.js';
+
+/** A file or folder of a scanned host. */
+export interface HostFile {
+  host: string;
+  hostPath: string;
+}
 
 /**
  * What a rule asks the fixer to do for one finding: data only, so rules stay pure.
@@ -9,7 +15,19 @@ export type FixIntent =
   | { kind: 'set-flag'; component: Component; flag: string; value: string }
   /** Remove a flag; with `renameTo`, write it under its new name instead. */
   | { kind: 'remove-flag'; component: Component; flag: string; at: SourceLocation; renameTo?: string }
-  | { kind: 'chmod'; key: KeyFile; mode: number }
+  /** Mode of any file or folder: in the snapshot manifest of a copied tree, on the file itself where modes are read from the file system (ownership.ts). */
+  | { kind: 'chmod'; file: HostFile; mode: number }
+  /** Owner ("user:group"): in the snapshot manifest of a copied tree, on a live host root as root (ownership.ts). */
+  | { kind: 'chown'; file: HostFile; owner: string }
+  /** An item added to a comma-separated list setting (admission plugins, authorization modes), the list edited in place (lists.ts). */
+  | { kind: 'add-to-list'; component: Component; flag: string; item: string }
+  | { kind: 'remove-from-list'; component: Component; flag: string; item: string }
+  /** One feature gate, where the component's gates are written (--feature-gates, or a config file's featureGates). */
+  | { kind: 'feature-gate'; component: Component; gate: string; value: string }
+  /** A flag that names a file kaudit writes (an audit policy, an admission config), with its hostPath mount in a static pod (files.ts). */
+  | { kind: 'flag-with-file'; component: Component; flag: string; file: 'audit-policy' | 'audit-log' | 'event-rate-limit' }
+  /** A hostPath volume and mount for a file a static pod's flag names (pod/unmounted-file). */
+  | { kind: 'mount'; component: Component; hostPath: string }
   | { kind: 'remove-file'; host: string; hostPath: string; at: SourceLocation; reason: string }
   | { kind: 'cni-add-portmap'; config: CniConfig }
   | { kind: 'addon-mode-label'; manifest: Manifest }

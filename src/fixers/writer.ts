@@ -19,6 +19,7 @@ import { isInside, lstatOf, readTreeFile, realPathOf, statOf } from '../io/read.
 import {
   WriteRefused,
   changeMode,
+  changeOwner,
   commitFile,
   discardFile,
   ensureFolder,
@@ -51,7 +52,7 @@ export interface WriteResult {
 
 interface Operation {
   ref: FileRef;
-  kind: 'edit' | 'create' | 'remove' | 'chmod';
+  kind: 'edit' | 'create' | 'remove' | 'chmod' | 'chown';
   root: string;
   content?: string;
   mode?: number;
@@ -100,6 +101,7 @@ function operationsOf(cs: ChangeSet): Array<Omit<Operation, 'root' | 'entry' | '
   }
   for (const remove of cs.removes.values()) ops.push({ ref: remove, kind: 'remove' });
   for (const chmod of cs.chmods.values()) ops.push({ ref: chmod, kind: 'chmod', mode: chmod.mode });
+  for (const chown of cs.chowns.values()) ops.push({ ref: chown, kind: 'chown', owner: { uid: chown.uid, gid: chown.gid } });
   return ops;
 }
 
@@ -159,7 +161,9 @@ export function writeChanges(cs: ChangeSet, options: WriteOptions): WriteResult 
         op.entry.newSha256 = sha256(op.content);
       }
       if (op.kind === 'chmod') op.entry.newMode = op.mode;
-      if (!op.existed) continue;
+      if (op.kind === 'chown') op.entry.newOwner = op.owner;
+      // A mode or owner change keeps the content: nothing to back up (the journal holds the old mode and owner).
+      if (!op.existed || op.kind === 'chmod' || op.kind === 'chown') continue;
       const target = path.join(backup.folder, path.relative(op.root, op.ref.real));
       faults?.('backup', target);
       const old = readTreeFile(op.ref.real, { kind: 'snapshot', within: realPathOf(op.root) });
@@ -199,6 +203,7 @@ export function writeChanges(cs: ChangeSet, options: WriteOptions): WriteResult 
       if (op.prepared) commitFile(op.prepared, faults);
       else if (op.kind === 'remove') removeFile(op.ref.real, faults);
       else if (op.kind === 'chmod') changeMode(op.ref.real, op.mode!, faults);
+      else if (op.kind === 'chown') changeOwner(op.ref.real, op.owner!.uid, op.owner!.gid, faults);
       op.done = true;
     } catch (error) {
       for (const other of operations) if (other.prepared && !other.done) discardFile(other.prepared);
@@ -226,6 +231,7 @@ function undo(done: Operation[]): { restored: number; failed: string[] } {
   for (const op of [...done].reverse()) {
     try {
       if (op.kind === 'chmod') changeMode(op.ref.real, op.entry.oldMode!);
+      else if (op.kind === 'chown') changeOwner(op.ref.real, op.entry.oldOwner!.uid, op.entry.oldOwner!.gid);
       else if (op.entry.backup) {
         const old = readTreeFile(op.entry.backup, { kind: 'snapshot' });
         writeFileAtomic(op.ref.real, old.data, { mode: op.entry.oldMode ?? 0o600, ...(op.entry.oldOwner ? { owner: op.entry.oldOwner } : {}), within: path.dirname(op.ref.real) });

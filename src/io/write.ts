@@ -22,7 +22,7 @@ export class WriteRefused extends Error {
 }
 
 /** The steps of a write, which tests can make fail (fault injection). */
-export type WriteStep = 'create' | 'write' | 'fsync' | 'rename' | 'backup' | 'remove' | 'chmod';
+export type WriteStep = 'create' | 'write' | 'fsync' | 'rename' | 'backup' | 'remove' | 'chmod' | 'chown';
 
 /** Called before each step; a test's hook throws to make that step fail. */
 export type FaultHook = (step: WriteStep, target: string) => void;
@@ -79,8 +79,10 @@ export function guardSignals(describe: () => string = () => 'nothing is half wri
 
 /**
  * Fault injection for tests of the CLI: KAUDIT_TEST_FAULT="STEP:N" makes the N-th STEP
- * fail with EIO; "pause:STEP:N:MS" waits MS milliseconds before it (a signal sent then
- * arrives in the middle of a write). Read only when the variable is set.
+ * fail with EIO; "pause:STEP:N:MS" waits before it, MS milliseconds at most, or until the
+ * file KAUDIT_TEST_RESUME names exists (a test sends its signal, then creates the file: the
+ * signal arrives in the middle of a write, whatever the machine's load). Read only when the
+ * variable is set.
  */
 export function faultsFromEnvironment(): FaultHook | undefined {
   const spec = process.env.KAUDIT_TEST_FAULT;
@@ -93,10 +95,17 @@ export function faultsFromEnvironment(): FaultHook | undefined {
     counts.set(step, count);
     if (pause && pause[1] === step && Number(pause[2]) === count) {
       process.stderr.write(`kaudit: test pause before ${step} ${count}\n`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(pause[3]));
+      waitForResume(Number(pause[3]), process.env.KAUDIT_TEST_RESUME);
     }
     if (fail && fail[1] === step && Number(fail[2]) === count) throw Object.assign(new Error(`injected failure of ${step}`), { code: 'EIO' });
   };
+}
+
+/** Blocks (the write is synchronous, as it is in real runs) until `resume` exists or `ms` have passed. */
+function waitForResume(ms: number, resume: string | undefined): void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const until = Date.now() + ms;
+  while (Date.now() < until && !(resume && fs.existsSync(resume))) Atomics.wait(cell, 0, 0, resume ? 10 : until - Date.now());
 }
 
 function errorCode(error: unknown): string {
@@ -327,6 +336,14 @@ export function changeMode(target: string, mode: number, faults?: FaultHook): vo
   const stat = fs.lstatSync(target);
   if (stat.isSymbolicLink()) throw new WriteRefused(`${target} is a link; its mode is not changed`);
   fs.chmodSync(target, mode);
+}
+
+/** Changes a file's or folder's owner, never through a link (lchown: a link itself is refused). */
+export function changeOwner(target: string, uid: number, gid: number, faults?: FaultHook): void {
+  faults?.('chown', target);
+  const stat = fs.lstatSync(target);
+  if (stat.isSymbolicLink()) throw new WriteRefused(`${target} is a link; its owner is not changed`);
+  fs.lchownSync(target, uid, gid);
 }
 
 /** Creates a symbolic link (kaudit collect keeps a node's links as links), never through a link. */

@@ -33,7 +33,8 @@ export function isSecretName(name: string): boolean {
  * key may well start with `/`.
  */
 export function isSecretSetting(name: string, value: string): boolean {
-  if (!isSecretName(name) || value === '') return false;
+  // A switch is never a secret, whatever its name says (--use-service-account-credentials=true).
+  if (!isSecretName(name) || value === '' || /^(true|false)$/i.test(value)) return false;
   return ALWAYS_SECRET_NAME.test(name) || !/^(\/|\.\.?\/|~\/)/.test(value);
 }
 

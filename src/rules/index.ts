@@ -44,6 +44,7 @@ import podHostNetwork from './pod/host-network.js';
 import podEscalation from './pod/privilege-escalation.js';
 import encryptionStalePlaintext from './encryption/stale-plaintext.js';
 import sourceUnreadable from './source/unreadable.js';
+import podUnmountedFile from './pod/unmounted-file.js';
 import caOutlived from './pki/ca-outlived.js';
 import certExpired from './pki/cert-expired.js';
 import certExpiring from './pki/cert-expiring.js';
@@ -117,6 +118,7 @@ export const RULES: readonly Rule[] = [
   podEscalation,
   componentRestartPending,
   sourceUnreadable,
+  podUnmountedFile,
   // CIS controls no rule above judges: run only when a benchmark is asked for.
   ...BENCHMARK_RULES,
 ];

@@ -6,7 +6,8 @@ import { BENCHMARK_RULE_INFO } from '../../src/benchmarks/rules.js';
 import { isAutomated, type Control } from '../../src/benchmarks/types.js';
 import { RULES, ruleById } from '../../src/rules/index.js';
 
-const CATALOG = '/work/shared/spec/cis-1.12.tsv';
+/** The contract's catalog sits beside the repository (../shared/spec), where the project's checkout has it. */
+const CATALOG = [new URL('../../../shared/spec/cis-1.12.tsv', import.meta.url).pathname, '/work/shared/spec/cis-1.12.tsv'].find((file) => fs.existsSync(file)) ?? '/work/shared/spec/cis-1.12.tsv';
 
 interface CatalogRow {
   id: string;

@@ -1,7 +1,8 @@
 /**
- * `kaudit fix --benchmark`: the controls whose remediation is a flag or a key file's mode are
- * written and pass on the next scan, in every layout that carries them; the others are plan
- * steps with the real names and paths (the fix kinds that write them come later).
+ * `kaudit fix --benchmark`: the controls whose remediation is a flag, a list item, a file
+ * with its flag or a mode are written and pass on the next scan, in every layout that
+ * carries them (test/fixers/cis-kinds.test.ts has one round trip per fix kind); only the
+ * plan-only controls are plan steps, with the real names and paths.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { planFixes } from '../../src/fixers/index.js';
@@ -12,6 +13,8 @@ import { staticPod, unit } from '../support/hosts.js';
 import { writeComponent } from '../support/layouts.js';
 import { TreeWriter } from '../support/tree.js';
 import { generateKeyPairSync } from 'node:crypto';
+import { parse } from 'yaml';
+import { KUBELET_CIPHERS_1_12 } from '../../src/benchmarks/cis-1.12.js';
 
 const trees: TreeWriter[] = [];
 afterAll(() => trees.forEach((t) => t.cleanup()));
@@ -21,11 +24,11 @@ function open(result: ScanResult): string[] {
   return result.compliance!.results.filter((r) => r.failed).map((r) => `${r.host} ${r.control.id}`).sort();
 }
 
-/** Controls fixed by set-flag, remove-flag or chmod: CIS wants them, `kaudit fix` writes them. */
-const WRITTEN = ['1.2.15', '1.2.17', '1.2.18', '1.2.19', '1.2.30', '1.3.2', '1.3.7', '1.4.1', '1.4.2', '2.2', '2.5', '2.6', '4.2.4', '4.2.6', '4.2.10', '4.3.1'];
+/** Controls CIS wants and `kaudit fix` writes: flags, list items, files with their flags, modes. */
+const WRITTEN = ['1.1.1', '1.2.3', '1.2.9', '1.2.11', '1.2.14', '1.2.15', '1.2.16', '1.2.17', '1.2.18', '1.2.19', '1.2.30', '1.3.2', '1.3.7', '1.4.1', '1.4.2', '2.2', '2.5', '2.6', '3.2.1', '4.2.4', '4.2.6', '4.2.10', '4.3.1'];
 
 describe('kaudit fix --benchmark cis-1.12', () => {
-  it('writes the flag and key-mode controls, in static pods, units, env files and config files; a new scan passes them', async () => {
+  it('writes the flag, list, file and mode controls, in static pods, units, env files and config files; a new scan passes them', async () => {
     const tree = TreeWriter.temp('kaudit-cis-fix-');
     trees.push(tree);
     // Static pods on cp-pod, units on cp-unit, an env file on cp-env; kubelets by flag and by config file.
@@ -57,26 +60,27 @@ describe('kaudit fix --benchmark cis-1.12', () => {
     expect(fixedIds(before).length).toBeGreaterThanOrEqual(17);
     expect(fixedIds(after)).toEqual([]);
     expect(open(after).filter((key) => key.endsWith(' 1.1.21'))).toEqual([]);
-    // What it cannot write yet is planned, with the real host and flag.
-    const titles = changes.plan.map((p) => p.title);
-    expect(titles).toContain('Add DenyServiceExternalIPs to --enable-admission-plugins of kube-apiserver on cp-pod (cp-pod/etc/kubernetes/manifests/kube-apiserver.yaml)');
-    expect(titles).toContain('Write the audit-log file for kube-apiserver on cp-unit (cp-unit/etc/systemd/system/kube-apiserver.service), set --audit-log-path to it and, in a static pod, mount its folder');
-    expect(changes.plan.find((p) => p.title === 'On cp-pod: chmod 600 /etc/kubernetes/manifests/kube-apiserver.yaml')?.commands).toEqual(['chmod 600 /etc/kubernetes/manifests/kube-apiserver.yaml']);
+    // What needs a person's choice is planned, with the real host and why kaudit does not write it.
+    const planned = changes.plan.find((p) => p.title === 'Issue the apiserver a serving certificate from the cluster CA and set --tls-cert-file and --tls-private-key-file (cp-pod)');
+    expect(planned?.commands).toEqual([expect.stringMatching(/^# not written by kaudit: it needs a certificate and key issued for this identity by the right CA/)]);
     // A second run changes nothing that was written.
     const again = await planFixes(after.cluster, after.findings, { now });
     expect([...again.edits.keys(), ...again.chmods.keys()]).toEqual([]);
   });
 
-  it('plans a kubelet cipher list that its config file holds as a list, and sets it where the kubelet takes flags', async () => {
+  it('writes a kubelet cipher list as a list where its config file holds it, and as a flag where the kubelet takes flags', async () => {
     const tree = TreeWriter.temp('kaudit-cis-fix-');
     trees.push(tree);
     writeComponent(tree, 'w-config', 'kubelet', 'kubelet-config', { 'tls-cipher-suites': 'TLS_RSA_WITH_AES_128_CBC_SHA' });
     unit(tree, 'w-flags', 'kubelet', ['--tls-cipher-suites=TLS_RSA_WITH_AES_128_CBC_SHA']);
     staticPod(tree, 'cp', 'kube-apiserver', ['--tls-cipher-suites=TLS_RSA_WITH_AES_128_CBC_SHA']);
-    const before = await scan([tree.dir], { now, rule: [], disable: [], benchmark: 'cis-1.12' }, 'test');
-    const fixes = (host: string) => before.findings.filter((f) => f.ruleId === 'kubelet/weak-tls-ciphers' && f.at.host === host).flatMap((f) => f.fixes.map((x) => x.kind));
-    expect(fixes('w-config')).toEqual(['plan']);
-    expect(fixes('w-flags')).toEqual(['set-flag']);
-    expect(before.findings.find((f) => f.ruleId === 'apiserver/weak-tls-ciphers')!.fixes.map((x) => x.kind)).toEqual(['set-flag']);
+    const options = { now, rule: [], disable: [], benchmark: 'cis-1.12' };
+    const before = await scan([tree.dir], options, 'test');
+    const changes = await planFixes(before.cluster, before.findings, { now });
+    expect(writeChanges(changes, { now: new Date() }).error).toBeUndefined();
+    const after = await scan([tree.dir], options, 'test');
+    expect(open(after).filter((key) => key.endsWith(' 4.2.12') || key.endsWith(' 1.2.29'))).toEqual([]);
+    expect(parse(tree.read('w-config', '/var/lib/kubelet/config.yaml')).tlsCipherSuites).toEqual(KUBELET_CIPHERS_1_12);
+    expect(tree.read('w-flags', '/etc/systemd/system/kubelet.service')).toContain(`--tls-cipher-suites=${KUBELET_CIPHERS_1_12.join(',')}`);
   });
 });

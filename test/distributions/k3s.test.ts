@@ -95,7 +95,7 @@ describe('a k3s cluster with planted defects', () => {
     const { findings } = scanPaths([tree.dir]);
     expect(lines(serious(findings))).toEqual([
       // the agent's config.yaml: kubelet-arg's new last item
-      'auth/anonymous-auth k3s-agent-1 k3s-agent-1/etc/rancher/k3s/config.yaml:8',
+      'auth/anonymous-auth k3s-agent-1 k3s-agent-1/etc/rancher/k3s/config.yaml:9',
       'pki/cert-expiring k3s-agent-1 k3s-agent-1/var/lib/rancher/k3s/agent/client-kubelet.crt:1',
       // the drop-in's list item, which wins over k3s's default
       'auth/anonymous-auth k3s-server-1 k3s-server-1/etc/rancher/k3s/config.yaml.d/90-debug.yaml:3',

@@ -69,7 +69,8 @@ describe('the fix dry run of the example cluster: reviewable', () => {
   it('names side effects and restart needs per change', () => {
     const pod = plan.changes.find((c) => c.file === 'cp-2/etc/kubernetes/manifests/kube-apiserver.yaml')!;
     expect(pod.restart).toEqual(['kube-apiserver on cp-2: the kubelet recreates the static pod when its manifest changes (a short outage of it on cp-2)']);
-    expect(pod.sideEffects.some((e) => e.startsWith('anonymous requests are refused'))).toBe(true);
+    // Anonymous auth off: what else stops working, and the probes that would fail.
+    expect(pod.sideEffects).toEqual(expect.arrayContaining([expect.stringMatching(/^anonymous requests get 401: kubeadm join with a bootstrap token cannot read the cluster-info ConfigMap in kube-public/), expect.stringMatching(/httpGet probes would get 401 .* tcpSocket probes/)]));
     const cert = plan.changes.find((c) => c.file === 'cp-3/etc/kubernetes/pki/front-proxy-client.crt')!;
     expect(cert.restart[0]).toMatch(/^kube-apiserver on cp-3: restart it to load the file/);
     const env = plan.changes.find((c) => c.file === 'worker-2/var/lib/kubelet/kubeadm-flags.env')!;

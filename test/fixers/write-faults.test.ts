@@ -135,7 +135,9 @@ describe('fix --write with a failure at each step', () => {
 /** Runs `kaudit fix --write` and sends a signal when it pauses in the middle of its write. */
 function fixInterrupted(dir: string, signal: NodeJS.Signals, fault: string): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'fix', dir, '--now', '2026-12-01', '--write'], { env: { ...process.env, NO_COLOR: '1', KAUDIT_TEST_FAULT: fault } });
+    // The child waits at the fault until the signal is sent and this file exists: no race with the machine's load.
+    const resume = path.join(work, `resume-${++copies}`);
+    const child = spawn(process.execPath, [CLI, 'fix', dir, '--now', '2026-12-01', '--write'], { env: { ...process.env, NO_COLOR: '1', KAUDIT_TEST_FAULT: fault, KAUDIT_TEST_RESUME: resume } });
     let stdout = '';
     let stderr = '';
     let sent = false;
@@ -145,6 +147,7 @@ function fixInterrupted(dir: string, signal: NodeJS.Signals, fault: string): Pro
       if (!sent && stderr.includes('kaudit: test pause')) {
         sent = true;
         child.kill(signal);
+        fs.writeFileSync(resume, '');
       }
     });
     child.on('close', (status, killedBy) => resolve({ status, signal: killedBy, stdout, stderr }));
@@ -155,7 +158,7 @@ describe('fix --write interrupted', () => {
   it('SIGTERM in the middle of the renames: the write completes, then kaudit stops and says so', async () => {
     const dir = freshTree();
     const before = hashTree(dir);
-    const run = await fixInterrupted(dir, 'SIGTERM', 'pause:rename:3:1500');
+    const run = await fixInterrupted(dir, 'SIGTERM', 'pause:rename:3:60000');
     expect(run.stderr).toContain('kaudit: test pause before rename 3');
     expect(run.status, run.stderr).toBe(143);
     expect(run.stderr).toMatch(/kaudit: stopped by SIGTERM; the write in progress was completed or rolled back first: every file is either as it was or as fixed/);
@@ -173,7 +176,7 @@ describe('fix --write interrupted', () => {
     const dir = freshTree();
     const before = hashTree(dir);
     const planted = keyProblems(dir).filter((f) => f.startsWith('pki/key-mismatch'));
-    const killed = await fixInterrupted(dir, 'SIGKILL', 'pause:rename:3:1500');
+    const killed = await fixInterrupted(dir, 'SIGKILL', 'pause:rename:3:60000');
     expect(killed.signal).toBe('SIGKILL');
     // Half done: two renames happened, the temporary files of the rest and the journal are there.
     expect(changedFiles(before, hashTree(dir)).length).toBeGreaterThanOrEqual(2);

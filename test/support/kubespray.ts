@@ -12,7 +12,7 @@
  * - addons (dashboard, metrics-server…) under /etc/kubernetes/addons, applied by kubespray itself.
  */
 import { privateKeyPem, publicKeyPem } from '../../src/pki/issue.js';
-import { apiserverManifest, controllerManagerManifest, encryptionConfig, kubeconfig, kubeletConfig, makeCAs, schedulerManifest, writeKubeletClient, type ClusterCAs, type KubeadmSpec, type Node } from './kubeadm.js';
+import { ADMISSION_CONFIG, AUDIT_POLICY, EVENT_RATE_LIMIT, apiserverManifest, controllerManagerManifest, encryptionConfig, kubeconfig, kubeletConfig, makeCAs, schedulerManifest, writeKubeletClient, type ClusterCAs, type KubeadmSpec, type Node } from './kubeadm.js';
 import type { Issued, PkiFactory } from './pki.js';
 import type { TreeWriter } from './tree.js';
 
@@ -200,6 +200,12 @@ export async function writeKubesprayControlPlane(tree: TreeWriter, pki: PkiFacto
   await writePair(tree, host, `${SSL}/apiserver-kubelet-client.crt`, `${SSL}/apiserver-kubelet-client.key`, await pki.leaf(cas.ca, 'kube-apiserver-kubelet-client', { organizations: ['kubeadm:cluster-admins'], usages: ['clientAuth'] }));
   await writePair(tree, host, `${SSL}/front-proxy-client.crt`, `${SSL}/front-proxy-client.key`, await pki.leaf(cas.frontProxyCa, 'front-proxy-client', { usages: ['clientAuth'] }));
   tree.write(host, '/etc/kubernetes/enc/encryption-config.yaml', encryptionConfig(cas.encryptionKey), KEY);
+  // The hardened apiserver flags name an audit policy and an admission configuration: kubespray writes them (its audit and
+  // admission templates in kubernetes-sigs/kubespray roles/kubernetes/control-plane/templates: apiserver-audit-policy.yaml.j2,
+  // admission-controls.yaml.j2, eventratelimit.yaml.j2).
+  tree.write(host, '/etc/kubernetes/audit/policy.yaml', AUDIT_POLICY, KEY);
+  tree.write(host, '/etc/kubernetes/admission/admission-config.yaml', ADMISSION_CONFIG, KEY);
+  tree.write(host, '/etc/kubernetes/admission/event-rate-limit.yaml', EVENT_RATE_LIMIT, KEY);
   tree.write(host, '/etc/kubernetes/kubeadm-config.yaml', 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncertificatesDir: /etc/kubernetes/ssl\netcd:\n  external:\n    endpoints: []\n', KEY);
 
   // etcd: kubespray's own certificates and unit.

@@ -245,6 +245,9 @@ function writeUnit(tree: TreeWriter, spec: RancherSpec, node: RancherNodeSpec, c
   tree.write(node.name, `/usr/local/lib/systemd/system/${name}.env`, 'HOME=/root\n');
 }
 
+/** The kubelet's strong ciphers of the k3s hardening guide's config.yaml (v1.29 and newer). */
+const KUBELET_CIPHERS = 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305';
+
 /** The node's config.yaml (and a drop-in), as the hardening guides write them. */
 export function configYaml(spec: RancherSpec, node: RancherNodeSpec, cas: RancherCAs, server: RancherNodeSpec, first: boolean): string {
   const data = dataDir(spec.program);
@@ -252,7 +255,7 @@ export function configYaml(spec: RancherSpec, node: RancherNodeSpec, cas: Ranche
   if (spec.program === 'rke2') lines.push(`token: ${cas.token}`);
   if (node.role === 'agent' || !first) lines.push(`server: https://${server.ip}:${spec.program === 'rke2' ? 9345 : 6443}`);
   if (node.role === 'agent') {
-    if (spec.hardened && spec.program === 'k3s') lines.push('protect-kernel-defaults: true', 'kubelet-arg:', "  - 'streaming-connection-idle-timeout=5m'", "  - 'make-iptables-util-chains=true'");
+    if (spec.hardened && spec.program === 'k3s') lines.push('protect-kernel-defaults: true', 'kubelet-arg:', "  - 'streaming-connection-idle-timeout=5m'", "  - 'make-iptables-util-chains=true'", `  - "tls-cipher-suites=${KUBELET_CIPHERS}"`);
     if (spec.hardened && spec.program === 'rke2') lines.push('profile: "cis"');
     return `${lines.join('\n')}\n`;
   }
@@ -276,6 +279,7 @@ export function configYaml(spec: RancherSpec, node: RancherNodeSpec, cas: Ranche
       'kubelet-arg:',
       "  - 'streaming-connection-idle-timeout=5m'",
       "  - 'make-iptables-util-chains=true'",
+      `  - "tls-cipher-suites=${KUBELET_CIPHERS}"`,
     );
   }
   if (spec.hardened && spec.program === 'rke2') lines.push('profile: "cis"', 'kube-apiserver-arg:', "  - 'service-account-extend-token-expiration=false'");
@@ -519,6 +523,30 @@ function rke2Image(component: string, version: string): string {
   return component === 'etcd' ? 'index.docker.io/rancher/hardened-etcd:v3.5.16-k3s1-build20241106' : `index.docker.io/rancher/hardened-kubernetes:${tag}-build20250113`;
 }
 
+/**
+ * The CNI files of the default network: k3s writes flannel's conflist for its containerd
+ * (agent/etc/cni/net.d), RKE2's canal chart writes /etc/cni/net.d/10-canal.conflist; the
+ * host-local IPAM plugin keeps a lease file per pod address under /var/lib/cni/networks,
+ * 0600 as the k3s self-assessment shows them (control 1.1.9).
+ */
+function writeCni(tree: TreeWriter, spec: RancherSpec, node: RancherNodeSpec): void {
+  const portmap = { type: 'portmap', snat: true, capabilities: { portMappings: true } };
+  const bandwidth = { type: 'bandwidth', capabilities: { bandwidth: true } };
+  const network = spec.program === 'k3s' ? 'cbr0' : 'k8s-pod-network';
+  if (spec.program === 'k3s') {
+    const flannel = { type: 'flannel', delegate: { hairpinMode: true, forceAddress: true, isDefaultGateway: true } };
+    tree.write(node.name, `${dataDir('k3s')}/agent/etc/cni/net.d/10-flannel.conflist`, `${JSON.stringify({ name: network, cniVersion: '1.0.0', plugins: [flannel, portmap, bandwidth] }, null, 2)}\n`, KEY);
+  } else {
+    const calico = { type: 'calico', log_level: 'info', datastore_type: 'kubernetes', mtu: 1450, ipam: { type: 'host-local', subnet: 'usePodCidr' }, policy: { type: 'k8s' }, kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' } };
+    tree.write(node.name, '/etc/cni/net.d/10-canal.conflist', `${JSON.stringify({ name: network, cniVersion: '0.3.1', plugins: [calico, portmap, bandwidth] }, null, 2)}\n`, KEY);
+  }
+  const leases = `/var/lib/cni/networks/${network}`;
+  const index = spec.nodes.indexOf(node);
+  tree.write(node.name, `${leases}/10.42.${index}.2`, `${randomBytes(32).toString('hex')}\r\neth0`, KEY);
+  tree.write(node.name, `${leases}/last_reserved_ip.0`, `10.42.${index}.2`, KEY);
+  tree.write(node.name, `${leases}/lock`, '', KEY);
+}
+
 /** Writes one node. Returns the member name of its embedded etcd (servers). */
 export async function writeRancherNode(tree: TreeWriter, pki: PkiFactory, spec: RancherSpec, cas: RancherCAs, node: RancherNodeSpec, index: number): Promise<void> {
   const host = node.name;
@@ -553,6 +581,7 @@ export async function writeRancherNode(tree: TreeWriter, pki: PkiFactory, spec: 
     tree.symlink(host, `${data}/data/current`, `${data}/data/${spec.version.replace('+', '-')}-1a2b3c4d5e6f`);
     tree.write(host, `${agent}/pod-manifests/kube-proxy.yaml`, rke2Pod('kube-proxy', rke2Image('kube-proxy', spec.version), rke2PodArgs('kube-proxy', node, spec.hardened), [`${agent}`], [`${agent}/kubeproxy.kubeconfig`]), KEY);
   }
+  writeCni(tree, spec, node);
   if (node.role !== 'server') return;
 
   const tls = `${data}/server/tls`;
@@ -607,6 +636,8 @@ export async function writeRancherNode(tree: TreeWriter, pki: PkiFactory, spec: 
   const members = servers.slice(0, servers.indexOf(node) + 1);
   tree.write(host, `${data}/server/db/etcd/config`, etcdConfig(spec.program, node, members, memberName), KEY);
   tree.write(host, `${data}/server/db/etcd/member/snap/db`, randomBytes(64));
+  // etcd creates its data folder private (fileutil.PrivateDirMode); the CIS guides check 700.
+  tree.setMode(host, `${data}/server/db/etcd`, 0o700);
   if (spec.program === 'rke2') {
     tree.write(host, '/etc/rancher/rke2/rke2-pss.yaml', 'apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1beta1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: "restricted"\n', KEY);
     if (spec.hardened) tree.write(host, '/etc/rancher/rke2/audit-policy.yaml', 'apiVersion: audit.k8s.io/v1\nkind: Policy\nmetadata:\n  creationTimestamp: null\nrules:\n- level: None\n', KEY);

@@ -58,6 +58,19 @@ export class TreeWriter {
     this.owners.set(host, owners);
   }
 
+  /** Records one owner for every file and folder of a host, as `kaudit collect` on a node whose files are all that user's would. */
+  ownAll(host: string, owner: string): void {
+    const root = this.real(host, '/');
+    const visit = (hostPath: string): void => {
+      this.setOwner(host, hostPath, owner);
+      const real = this.real(host, hostPath);
+      const stat = fs.lstatSync(real);
+      if (!stat.isDirectory()) return;
+      for (const name of fs.readdirSync(real)) if (name !== '.kaudit-snapshot.json') visit(path.posix.join(hostPath, name));
+    };
+    for (const name of fs.readdirSync(root)) if (name !== '.kaudit-snapshot.json') visit(`/${name}`);
+  }
+
   /** Makes a folder (etcd's data folder) that holds no file of interest. */
   mkdir(host: string, hostPath: string, mode?: number): void {
     fs.mkdirSync(this.real(host, hostPath), { recursive: true });

@@ -20,5 +20,6 @@ export const HARD_WAY: Layout = {
   notConfig: ['/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/run/containerd', '/var/log'],
   liveFolders: ['/var/lib/kubernetes', '/etc/etcd', '/var/lib/kubelet', '/var/lib/kube-proxy', '/etc/kubernetes', '/etc/default', '/etc/cni/net.d', '/etc/containerd'],
   definitions: 'unit',
-  files: { pkiDir: '/var/lib/kubernetes', etcdDataDir: '/var/lib/etcd' },
+  // No administrator kubeconfig stays on the nodes (admin.kubeconfig is written on the workstation).
+  files: { adminKubeconfigs: [], pkiDir: '/var/lib/kubernetes', etcdDataDir: '/var/lib/etcd', podSpecs: 'definition', kubeletService: 'unit', cniDirs: [] },
 };

@@ -27,7 +27,8 @@ export const KOPS: Layout = {
   liveFolders: ['/etc/kubernetes', '/srv/kubernetes', '/var/lib/kubelet', '/var/lib/kube-proxy', '/var/lib/kube-controller-manager', '/var/lib/kube-scheduler', '/etc/sysconfig', '/etc/cni/net.d'],
   definitions: 'static-pod',
   // etcd's data is on the etcd volume etcd-manager mounts (/mnt/master-vol-…): only its process shows where.
-  files: { adminKubeconfig: '/var/lib/kubectl/kubeconfig', pkiDir: '/srv/kubernetes' },
+  // etcd's pod specification is etcd-manager's (etcd-manager-main.manifest), which starts it.
+  files: { adminKubeconfigs: ['/var/lib/kubectl/kubeconfig'], pkiDir: '/srv/kubernetes', podSpecs: 'definition', kubeletService: 'unit', cniDirs: [], kubeletClientCa: '/srv/kubernetes/ca.crt' },
 };
 
 /** Where etcd-manager's own settings are, and what it gives etcd (pkg/etcd/etcdprocess.go). */

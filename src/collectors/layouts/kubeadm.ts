@@ -29,5 +29,13 @@ export const KUBEADM: Layout = {
   notConfig: ['/var/lib/kubelet/pods', '/var/lib/containerd', '/var/lib/docker', '/var/lib/containers', '/run/containerd', '/var/log'],
   liveFolders: ['/etc/kubernetes', '/var/lib/kubelet', '/var/lib/kube-proxy', '/etc/default', '/etc/cni/net.d', '/etc/containerd'],
   definitions: 'static-pod',
-  files: { adminKubeconfig: '/etc/kubernetes/admin.conf', pkiDir: '/etc/kubernetes/pki', etcdDataDir: '/var/lib/etcd' },
+  files: {
+    adminKubeconfigs: ['/etc/kubernetes/admin.conf', '/etc/kubernetes/super-admin.conf'],
+    pkiDir: '/etc/kubernetes/pki',
+    etcdDataDir: '/var/lib/etcd',
+    podSpecs: 'definition',
+    kubeletService: 'unit',
+    cniDirs: [],
+    kubeletClientCa: '/etc/kubernetes/pki/ca.crt',
+  },
 };

@@ -27,5 +27,14 @@ export const KUBESPRAY: Layout = {
   liveFolders: ['/etc/kubernetes', '/etc/ssl/etcd', '/etc/etcd.env', '/var/lib/kubelet', '/etc/cni/net.d', '/etc/containerd'],
   definitions: 'static-pod',
   addons: { dir: '/etc/kubernetes/addons', appliedBy: 'installer' },
-  files: { adminKubeconfig: '/etc/kubernetes/admin.conf', pkiDir: '/etc/kubernetes/ssl', etcdDataDir: '/var/lib/etcd' },
+  files: {
+    adminKubeconfigs: ['/etc/kubernetes/admin.conf', '/etc/kubernetes/super-admin.conf'],
+    pkiDir: '/etc/kubernetes/ssl',
+    etcdDataDir: '/var/lib/etcd',
+    // etcd runs from a unit (etcd.service with /etc/etcd.env): that unit is its definition.
+    podSpecs: 'definition',
+    kubeletService: 'unit',
+    cniDirs: [],
+    kubeletClientCa: '/etc/kubernetes/ssl/ca.crt',
+  },
 };

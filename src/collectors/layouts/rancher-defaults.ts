@@ -240,7 +240,7 @@ export const K3S_DEFAULTS: Partial<Record<ComponentKind, DefaultFlag[]>> = {
   'kube-scheduler': K3S_SCHEDULER,
   kubelet: K3S_KUBELET,
   'kube-proxy': K3S_PROXY,
-  etcd: EMBEDDED_ETCD,
+  etcd: EMBEDDED_ETCD.map((row) => ({ ...row, source: K3S_SELF_ASSESSMENT })),
 };
 
 /** What RKE2 passes beyond k3s's: its static pods and kubelet (staticpod.go), as its CIS 1.12 self-assessment shows them. */

@@ -1,4 +1,4 @@
-import type { Layout } from './types.js';
+import type { CisFiles, Layout } from './types.js';
 
 /** What k3s and RKE2 share: both are started by the k3s supervisor code, with their program name in every path. */
 export interface RancherLayout extends Layout {
@@ -15,7 +15,10 @@ export interface RancherLayout extends Layout {
   units: { server: string; agent: string };
 }
 
-function rancherLayout(program: 'k3s' | 'rke2', extra: Pick<Layout, 'references' | 'staticPods'>): RancherLayout {
+/** Where k3s and RKE2 differ in what the CIS controls judge: their pod specifications, etcd's owner, the CNI folder, the flags they always pass. */
+type RancherCisFiles = Pick<CisFiles, 'podSpecs' | 'kubeletService' | 'etcdDataOwner' | 'cniDirs' | 'passes'>;
+
+function rancherLayout(program: 'k3s' | 'rke2', extra: Pick<Layout, 'references' | 'staticPods'> & { files: RancherCisFiles }): RancherLayout {
   const data = `/var/lib/rancher/${program}`;
   return {
     name: program,
@@ -41,13 +44,25 @@ function rancherLayout(program: 'k3s' | 'rke2', extra: Pick<Layout, 'references'
     liveFolders: [`/etc/rancher/${program}`, data, '/var/lib/kubelet/pki', '/usr/local/lib/systemd/system'],
     definitions: 'distribution-config',
     addons: { dir: `${data}/server/manifests`, appliedBy: 'distribution' },
-    files: { adminKubeconfig: `${data}/server/cred/admin.kubeconfig`, pkiDir: `${data}/server/tls`, etcdDataDir: `${data}/server/db/etcd` },
+    files: {
+      // admin.kubeconfig is what the CIS guides judge; <program>.yaml is the copy written for the operator's kubectl.
+      adminKubeconfigs: [`${data}/server/cred/admin.kubeconfig`, `/etc/rancher/${program}/${program}.yaml`],
+      pkiDir: `${data}/server/tls`,
+      etcdDataDir: `${data}/server/db/etcd`,
+      kubeletClientCa: `${data}/agent/client-ca.crt`,
+      ...extra.files,
+    },
     renewsCertificates:
       program === 'k3s'
         ? 'k3s renews its client and serving certificates each time it starts, when they are expired or within 90 days of expiring (https://docs.k3s.io/advanced#certificate-management)'
         : 'RKE2 renews its client and serving certificates each time it starts, when they are expired or within 90 days of expiring (https://docs.rke2.io/security/certificates)',
   };
 }
+
+/** The distributions' own CIS guides, and kube-bench's k3s variant, whose verdicts the data above follows. */
+const K3S_CIS = 'https://docs.k3s.io/security/self-assessment-1.12';
+const RKE2_CIS = 'https://docs.rke2.io/security/cis_self_assessment112';
+const KUBE_BENCH_K3S = 'https://github.com/aquasecurity/kube-bench/blob/a73ce378/cfg/k3s-cis-1.9';
 
 /** k3s: one binary runs every component in its own process; nothing is a static pod. */
 export const K3S = rancherLayout('k3s', {
@@ -60,6 +75,14 @@ export const K3S = rancherLayout('k3s', {
   ],
   // k3s runs no control-plane static pods; this folder is the operator's own.
   staticPods: [{ dir: '/var/lib/rancher/k3s/agent/pod-manifests', extensions: ['.yaml', '.yml', '.json'] }],
+  files: {
+    podSpecs: { absent: `k3s runs the API server, controller manager, scheduler and etcd inside its own process: there is no pod specification file (${K3S_CIS}; kube-bench ${KUBE_BENCH_K3S}/master.yaml skips these controls)` },
+    kubeletService: { absent: `the kubelet is embedded in the k3s process: there is no kubelet service file, its configuration is passed as arguments at runtime (${K3S_CIS}; kube-bench ${KUBE_BENCH_K3S}/node.yaml)` },
+    etcdDataOwner: { absent: `k3s runs etcd inside its own process, as root: there is no etcd user, and the data folder is k3s's, root:root (${K3S_CIS}; kube-bench ${KUBE_BENCH_K3S}/master.yaml)` },
+    // flannel's configuration, which k3s writes for its containerd (the self-assessment audits /var/lib/cni/networks only).
+    cniDirs: ['/var/lib/rancher/k3s/agent/etc/cni/net.d'],
+    passes: [{ component: 'kubelet', setting: 'hostname-override', absent: `k3s always passes --hostname-override (the node name) to the kubelet, so that node names match what cloud providers issue, as the control's Impact allows (kube-bench ${KUBE_BENCH_K3S}/node.yaml)` }],
+  },
 });
 
 /** RKE2: the kubelet a process, the control plane static pods it writes at each start from its config. */
@@ -72,4 +95,12 @@ export const RKE2 = rancherLayout('rke2', {
     'https://github.com/rancher/rke2/blob/6ce1a8019e9d0b81eb7a715edbc2b8ac12d26da0/bundle/lib/systemd/system/rke2-server.service',
   ],
   staticPods: [{ dir: '/var/lib/rancher/rke2/agent/pod-manifests', extensions: ['.yaml'], generated: true }],
+  files: {
+    // RKE2 writes them from config.yaml at each start (mode 0600); its CIS guide judges them.
+    podSpecs: 'generated',
+    kubeletService: { absent: `the kubelet is started by the RKE2 process: there is no kubelet service file, its configuration is passed as arguments at runtime (${RKE2_CIS})` },
+    // canal's configuration (the guide's remediation names /etc/cni/net.d beside /var/lib/cni/networks).
+    cniDirs: ['/etc/cni/net.d'],
+    passes: [{ component: 'kubelet', setting: 'hostname-override', absent: `RKE2 always passes --hostname-override (the node name) to the kubelet, so that node names match what cloud providers issue, as the control's Impact allows (${RKE2_CIS})` }],
+  },
 });

@@ -53,7 +53,41 @@ export interface Layout {
   renewsCertificates?: string;
   /**
    * Where the files the CIS benchmark asks about are in this layout (kube-bench keeps the
-   * same table per distribution): the administrator's kubeconfig, the PKI folder, etcd's data.
+   * same table per distribution: its `$apiserverconf`, `$kubeletsvc`… of cfg/<variant>/).
    */
-  files: { adminKubeconfig?: string; pkiDir: string; etcdDataDir?: string };
+  files: CisFiles;
+}
+
+/** Why a file CIS asks about does not exist in a layout: the control is N/A there, with this reason. */
+export interface Absent {
+  absent: string;
+}
+
+/** The files and settings the CIS controls judge, as one layout lays them out. */
+export interface CisFiles {
+  /** The administrator's kubeconfigs (1.1.13, 1.1.14): each judged where present. */
+  adminKubeconfigs: string[];
+  /** The control plane's PKI folder (1.1.19–1.1.21). */
+  pkiDir: string;
+  /** etcd's data folder when no setting of etcd names it (1.1.11, 1.1.12). */
+  etcdDataDir?: string;
+  /**
+   * The pod specification of a control-plane component (1.1.1–1.1.8): the file that defines
+   * it (static pod, or unit), or the manifest the distribution writes from its config at each
+   * start (RKE2), or none.
+   */
+  podSpecs: 'definition' | 'generated' | Absent;
+  /** The kubelet's service file and drop-ins (4.1.1, 4.1.2), or none. */
+  kubeletService: 'unit' | Absent;
+  /** Whose the etcd data folder must be (1.1.12): CIS's `etcd:etcd`, or none where etcd runs inside another process. */
+  etcdDataOwner?: Absent;
+  /** CNI configuration folders judged with /var/lib/cni/networks (1.1.9, 1.1.10). */
+  cniDirs: string[];
+  /** The CA file the kubelet trusts for clients when its settings name none (4.1.7, 4.1.8). */
+  kubeletClientCa?: string;
+  /**
+   * Flags the distribution always passes although a control wants them unset, where CIS
+   * itself says the control does not apply (its Impact): N/A, with the distribution's reason.
+   */
+  passes?: Array<{ component: ComponentKind; setting: string } & Absent>;
 }

@@ -17,9 +17,10 @@ export default defineRule({
       if (!setup && ENCRYPTION_FLAGS.some((flag) => setting(apiserver, flag))) return;
       if (!setup) {
         report({ message: `${where(apiserver)} has no --encryption-provider-config: Secrets are stored in etcd in plaintext`, at: apiserver.flagsAt ?? apiserver.definedAt, key: 'encryption-provider-config', fix: { kind: 'encryption-config', apiserver }, cis: ['1.2.27', '1.2.28'] });
-      } else if ((!setup.ref.exists || !setup.ref.mounted) && !setup.ref.unseen) {
-        const why = setup.ref.exists ? 'which no hostPath volume mounts into the static pod' : `which does not exist on ${apiserver.host}`;
-        const step = { title: `Restore ${setup.ref.written} on ${apiserver.host}${setup.ref.exists ? ' and mount it into the static pod' : ''} (the same file as on the other apiservers: the key must match the data in etcd)`, commands: [`scp <another control plane>:${setup.ref.hostPath} ${setup.ref.hostPath}`] };
+      } else if (!setup.ref.exists && !setup.ref.unseen) {
+        // Present but outside the static pod's mounts: pod/unmounted-file writes the mount.
+        const why = `which does not exist on ${apiserver.host}${setup.ref.mounted ? '' : ' (nor does a hostPath volume mount it)'}`;
+        const step = { title: `Restore ${setup.ref.written} on ${apiserver.host}${setup.ref.mounted ? '' : ' and mount it into the static pod'} (the same file as on the other apiservers: the key must match the data in etcd)`, commands: [`scp <another control plane>:${setup.ref.hostPath} ${setup.ref.hostPath}`] };
         report({ message: `${where(apiserver)}: --${setup.ref.setting} names ${setup.ref.written}, ${why}`, at: setup.ref.at, key: 'encryption-provider-config:missing', fix: { kind: 'plan', steps: [step] }, cis: [] });
       }
     });

@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { describe, effective, isTrue, knowsSettings, listOf, usesConfigFile, where } from '../lib/settings.js';
 import type { Component } from '../../model/types.js';
 import { atLeast, parseVersion } from '../lib/versions.js';
+import type { FixIntent } from '../../fixers/types.js';
 
 /**
  * A standalone kubelet (kubeadm's etcd hosts run one only to start etcd's static pod) with
@@ -30,7 +31,12 @@ export default defineRule({
           const why = modes.includes('AlwaysAllow') ? 'allows every request' : 'has no RBAC';
           // CIS 1.2.6–1.2.8: no AlwaysAllow, Node and RBAC; the fix (Node,RBAC) meets all three.
           const cis = [...(modes.includes('AlwaysAllow') || mode.isDefault ? ['1.2.6'] : []), ...(modes.includes('Node') && !mode.isDefault ? [] : ['1.2.7']), ...(modes.includes('RBAC') ? [] : ['1.2.8'])];
-          report({ message: `${where(apiserver)}: ${describe(mode)} ${why}; use --authorization-mode=Node,RBAC`, at: mode.at, key: 'authorization-mode', fix: { kind: 'set-flag', component: apiserver, flag: 'authorization-mode', value: 'Node,RBAC' }, cis });
+          // The list is edited in place: other modes (Webhook, ABAC) stay where they are.
+          const fix: FixIntent[] = [
+            ...(modes.includes('AlwaysAllow') ? [{ kind: 'remove-from-list' as const, component: apiserver, flag: 'authorization-mode', item: 'AlwaysAllow' }] : []),
+            ...['Node', 'RBAC'].map((item) => ({ kind: 'add-to-list' as const, component: apiserver, flag: 'authorization-mode', item })),
+          ];
+          report({ message: `${where(apiserver)}: ${describe(mode)} ${why}; use --authorization-mode=Node,RBAC`, at: mode.at, key: 'authorization-mode', fix, cis });
         }
       }
       // The insecure port served without authentication until 1.20 (default 8080).

@@ -6,16 +6,17 @@ import type { Cluster } from '../../model/cluster.js';
 export const KUBEADM_PKI = '/etc/kubernetes/pki';
 
 /**
- * The control plane's PKI folder on a host: kubeadm's /etc/kubernetes/pki, else the folder
- * of the apiserver's client CA (kubespray's /etc/kubernetes/ssl, the hard way's /var/lib/kubernetes).
+ * The control plane's PKI folder on a host: the folder of the apiserver's client CA
+ * (kubeadm's /etc/kubernetes/pki, kubespray's /etc/kubernetes/ssl, kOps's /srv/kubernetes —
+ * where /etc/kubernetes/pki is etcd-manager's —, the hard way's /var/lib/kubernetes), else
+ * kubeadm's folder.
  */
 export function pkiFolderOf(cluster: Cluster, host: string): string | undefined {
-  if (cluster.fileFacts(host, KUBEADM_PKI)?.isDirectory) return KUBEADM_PKI;
   const apiserver = cluster.componentsOn(host).find((c) => c.kind === 'kube-apiserver' && c.definedAt.root >= 0);
   const clientCa = apiserver ? cluster.referenceOf(apiserver, 'client-ca-file') : undefined;
-  if (!clientCa) return undefined;
-  const dir = path.dirname(clientCa.hostPath);
-  return dir !== '/' && cluster.fileFacts(host, dir)?.isDirectory ? dir : undefined;
+  const dir = clientCa ? path.dirname(clientCa.hostPath) : undefined;
+  if (dir && dir !== '/' && cluster.fileFacts(host, dir)?.isDirectory) return dir;
+  return cluster.fileFacts(host, KUBEADM_PKI)?.isDirectory ? KUBEADM_PKI : undefined;
 }
 
 /** Whether a private key file is one that CIS 1.1.21 judges: a `.key` file under the PKI folder. */

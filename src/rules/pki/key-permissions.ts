@@ -21,7 +21,7 @@ export default defineRule({
       const who = [key.mode & 0o070 ? 'group' : '', key.mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
       const what = key.embeddedIn === 'kubeconfig' ? `kubeconfig ${file} holds a private key (client-key-data) and` : `private key file ${file}`;
       const cis = isPkiKeyFile(cluster, key.host, file) ? ['1.1.21'] : [];
-      report({ message: `${what} has mode ${mode}: readable by ${who} (want 0600)`, at: key.embeddedIn ? key.at : { ...key.at, line: 1 }, key: file, fix: { kind: 'chmod', key, mode: 0o600 }, cis });
+      report({ message: `${what} has mode ${mode}: readable by ${who} (want 0600)`, at: key.embeddedIn ? key.at : { ...key.at, line: 1 }, key: file, fix: { kind: 'chmod', file: { host: key.host, hostPath: file }, mode: 0o600 }, cis });
     });
   },
 });

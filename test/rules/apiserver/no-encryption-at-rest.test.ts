@@ -20,6 +20,13 @@ ruleTester('apiserver/no-encryption-at-rest', {
         unit(tree, 'c0', 'kube-apiserver', ['--encryption-provider-config=/var/lib/kubernetes/encryption-config.yaml']);
       },
     },
+    {
+      name: 'the config exists on the host but is not mounted into the pod: pod/unmounted-file reports it (and writes the mount)',
+      build: ({ tree }) => {
+        tree.write('cp', '/etc/kubernetes/enc/enc.yaml', encryptionConfig(KEY));
+        staticPod(tree, 'cp', 'kube-apiserver', ['--encryption-provider-config=/etc/kubernetes/enc/enc.yaml']);
+      },
+    },
   ],
   invalid: [
     {
@@ -29,13 +36,10 @@ ruleTester('apiserver/no-encryption-at-rest', {
       messages: ['kube-apiserver on cp has no --encryption-provider-config: Secrets are stored in etcd in plaintext'],
     },
     {
-      name: 'the config exists on the host but is not mounted into the pod',
-      build: ({ tree }) => {
-        tree.write('cp', '/etc/kubernetes/enc/enc.yaml', encryptionConfig(KEY));
-        staticPod(tree, 'cp', 'kube-apiserver', ['--encryption-provider-config=/etc/kubernetes/enc/enc.yaml']);
-      },
+      name: 'a static pod names a config that is missing and not mounted: restoring it comes first',
+      build: ({ tree }) => staticPod(tree, 'cp', 'kube-apiserver', ['--encryption-provider-config=/etc/kubernetes/enc/enc.yaml']),
       findings: [`cp cp/etc/kubernetes/manifests/kube-apiserver.yaml:${POD_FIRST_FLAG_LINE}`],
-      messages: ['which no hostPath volume mounts into the static pod'],
+      messages: ['which does not exist on cp (nor does a hostPath volume mount it)'],
       planOnly: 'restoring the config every apiserver shares is a plan',
     },
     {

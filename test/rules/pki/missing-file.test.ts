@@ -13,6 +13,14 @@ ruleTester('pki/missing-file', {
       },
     },
     {
+      name: 'a file that exists on the host but no hostPath volume mounts into the pod: pod/unmounted-file reports it (and writes the mount)',
+      build: async ({ tree, pki }) => {
+        const ca = await pki.ca('etcd-ca');
+        writePair(tree, 'cp', '/etc/etcd/pki/ca', ca);
+        staticPod(tree, 'cp', 'etcd', ['--trusted-ca-file=/etc/etcd/pki/ca.crt'], { mounts: ['/etc/kubernetes/pki/etcd'] });
+      },
+    },
+    {
       name: 'a kubelet bootstrap kubeconfig that kubeadm removed after the join',
       build: async ({ tree }) => {
         unit(tree, 'w', 'kubelet', ['--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf']);
@@ -29,14 +37,12 @@ ruleTester('pki/missing-file', {
       messages: ['kube-apiserver --client-ca-file names /etc/kubernetes/pki/ca.crt, which does not exist on cp'],
     },
     {
-      name: 'a file that exists on the host but no hostPath volume mounts into the pod',
-      build: async ({ tree, pki }) => {
-        const ca = await pki.ca('etcd-ca');
-        writePair(tree, 'cp', '/etc/etcd/pki/ca', ca);
+      name: 'a CA file that is missing and outside every mount: restoring it comes first',
+      build: async ({ tree }) => {
         staticPod(tree, 'cp', 'etcd', ['--trusted-ca-file=/etc/etcd/pki/ca.crt'], { mounts: ['/etc/kubernetes/pki/etcd'] });
       },
       findings: [`cp cp/etc/kubernetes/manifests/etcd.yaml:${POD_FIRST_FLAG_LINE}`],
-      messages: ['which no hostPath volume mounts into the static pod'],
+      messages: ['which does not exist on cp, and no hostPath volume mounts it into the static pod'],
     },
     {
       name: 'a key file named by a systemd unit is missing',
