@@ -11,6 +11,7 @@ import { SNAPSHOT_MANIFEST, type Snapshot } from './snapshot.js';
 import { ReadRefused } from '../io/read.js';
 import { Cluster } from '../model/cluster.js';
 import { secretValuesOf } from '../model/secrets.js';
+import { learnSignatures, verifyAmong, type SignatureFacts } from '../pki/signatures.js';
 import type { Certificate, ComponentKind, FileFacts, Host, Unknown } from '../model/types.js';
 
 /** What to collect: one host root, or one file given on the command line. */
@@ -55,6 +56,8 @@ export interface HostPart {
   unknowns: Unknown[];
   /** The secret values its collectors learnt, in every form outputs mask. */
   secrets: string[];
+  /** Its certificates' signatures checked against the CAs beside them (pki/signatures.ts). */
+  signatures: SignatureFacts;
 }
 
 /** Collects one host into a model of its own. */
@@ -71,7 +74,9 @@ export function collectHostPart(job: HostJob): HostPart {
     collectHost(part, host, job.rootPath, job.live, snapshot);
   }
   const lists = Object.fromEntries(HOST_LISTS.map((name) => [name, part[name]])) as HostPart['lists'];
-  return { host, lists, files: part.files, unknowns: part.unknowns, secrets: secretValuesOf(part).forms() };
+  // Verified where the host was read (a worker thread), not again by the rules on the main thread.
+  const signatures = verifyAmong(part.certificates);
+  return { host, lists, files: part.files, unknowns: part.unknowns, secrets: secretValuesOf(part).forms(), signatures };
 }
 
 /** Appends a host's part to the cluster (parts must come in host order). */
@@ -86,6 +91,7 @@ export function mergeHostPart(cluster: Cluster, part: HostPart, shared: SharedCe
   for (const facts of part.files) cluster.addFileFacts(facts);
   for (const unknown of part.unknowns) cluster.addUnknown(unknown);
   secretValuesOf(cluster).addForms(part.secrets);
+  learnSignatures(part.signatures);
 }
 
 /** The fields of a certificate that are objects, the same for every copy of one certificate. */

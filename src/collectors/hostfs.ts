@@ -107,6 +107,8 @@ export class HostFS {
   private resolveUncached(hostPath: string): ResolvedPath | undefined {
     const pending = hostPath.split('/').filter(Boolean);
     const done: string[] = [];
+    /** The real path of `done` (kept as it grows: joining every part again for each part costs). */
+    let doneReal = this.root;
     let hops = 0;
     /** The lstat of the last part when it was no link: the stat of the whole path. */
     let last: Stats | undefined;
@@ -114,14 +116,16 @@ export class HostFS {
       const part = pending.shift()!;
       if (part === '.') continue;
       if (part === '..') {
-        done.pop(); // at the root, '..' is the root itself
+        // At the root, '..' is the root itself.
+        if (done.pop() !== undefined) doneReal = path.dirname(doneReal);
         continue;
       }
-      const real = path.join(this.root, ...done, part);
+      const real = childPath(doneReal, part);
       const stat = this.lstat(real);
       if (!stat) return undefined;
       if (!stat.isSymbolicLink()) {
         done.push(part);
+        doneReal = real;
         last = stat;
         continue;
       }
@@ -129,15 +133,16 @@ export class HostFS {
       if (++hops > MAX_LINK_HOPS) throw new ReadRefused(`symbolic link loop at /${[...done, part].join('/')}`);
       const target = readLink(real);
       const targetParts = target.split('/').filter(Boolean);
-      if (target.startsWith('/')) done.length = 0;
-      else if (climbsAbove(done.length, targetParts)) {
+      if (target.startsWith('/')) {
+        done.length = 0;
+        doneReal = this.root;
+      } else if (climbsAbove(done.length, targetParts)) {
         throw new ReadRefused(`symbolic link /${[...done, part].join('/')} points outside the host root; not followed`);
       }
       pending.unshift(...targetParts);
     }
-    const real = path.join(this.root, ...done);
-    const stat = last ?? statOf(real);
-    return stat ? { real, stat } : undefined;
+    const stat = last ?? statOf(doneReal);
+    return stat ? { real: doneReal, stat } : undefined;
   }
 
   /** Reads a file by host path; undefined when it does not exist. Throws HostPathError with a reason otherwise. */
@@ -173,6 +178,11 @@ export class HostFS {
       return false;
     }
   }
+}
+
+/** A name inside a folder's real path (the parts are single names: nothing to normalize). */
+function childPath(folder: string, name: string): string {
+  return folder === path.sep ? `${path.sep}${name}` : `${folder}${path.sep}${name}`;
 }
 
 /** Whether a relative link target with `..` parts climbs above the root from a folder `depth` deep. */
@@ -244,7 +254,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     for (const entry of entries) {
       const childHostPath = hostPath === '/' ? `/${entry.name}` : `${hostPath}/${entry.name}`;
       if (entry.name === '.kaudit-backup' || options.skip.has(childHostPath)) continue;
-      const childReal = path.join(real, entry.name);
+      const childReal = childPath(real, entry.name);
       if (entry.isSymbolicLink()) {
         try {
           const resolved = fsys.resolve(childHostPath);

@@ -101,6 +101,35 @@ export function linesByPath(root: Node | null, lineCounter: LineCounter): Map<st
  * syntax error's line, or when aliases expand beyond reason.
  */
 export function parseYamlDocuments(text: string): YamlDocument[] {
+  const known = parsedTexts.get(text);
+  if (known instanceof YamlError) throw known;
+  if (known) return known;
+  let parsed: YamlDocument[] | YamlError;
+  try {
+    parsed = parseUncached(text);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    parsed = error;
+  }
+  if (text.length <= MAX_REMEMBERED_TEXT) {
+    if (parsedTexts.size >= MAX_REMEMBERED_TEXTS) parsedTexts.clear();
+    parsedTexts.set(text, parsed);
+  }
+  if (parsed instanceof YamlError) throw parsed;
+  return parsed;
+}
+
+/**
+ * Texts parsed in this thread, by their whole text: the nodes of a cluster hold the same
+ * kubelet configuration, kubeconfigs and manifests, and each is parsed once. The documents
+ * are shared, so nothing may change them (nothing does: the model only reads them). Bounded,
+ * so memory follows the distinct small files, not the files read.
+ */
+const parsedTexts = new Map<string, YamlDocument[] | YamlError>();
+const MAX_REMEMBERED_TEXTS = 4096;
+const MAX_REMEMBERED_TEXT = 64 * 1024;
+
+function parseUncached(text: string): YamlDocument[] {
   checkBounds(text);
   try {
     return parseChecked(text);

@@ -93,7 +93,7 @@ function stem(hostPath: string): string {
 export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: string): KeyFile | undefined {
   // A key embedded in a kubeconfig belongs to the certificate embedded beside it, and to no other.
   const sameKubeconfig = (k: KeyFile) => k.host === cert.host && embedded(k.hostPath).file === embedded(cert.hostPath).file;
-  const candidates = cs.cluster.keys.filter((k) => k.isPrivate && k.publicKey?.fingerprint === cert.publicKey.fingerprint && (!k.embeddedIn || (cert.embeddedIn && sameKubeconfig(k))));
+  const candidates = signingMaterialOf(cs).privateKeysOf(cert.publicKey.fingerprint).filter((k) => !k.embeddedIn || (cert.embeddedIn && sameKubeconfig(k)));
   const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
   const rank = (k: KeyFile) =>
     (k.host === cert.host && (k.hostPath === cert.hostPath || (k.embeddedIn !== undefined && sameKubeconfig(k))) ? 8 : 0) +
@@ -101,6 +101,65 @@ export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: str
     (k.host === cert.host && dir(k.hostPath) === dir(cert.hostPath) ? 2 : 0) +
     (k.host === (preferHost ?? cert.host) ? 1 : 0);
   return [...candidates].sort((a, b) => rank(b) - rank(a))[0];
+}
+
+/**
+ * What signing needs of a CA, worked out once per run however many certificates it signs
+ * (a thousand kubelet certificates share one CA): the private keys by public key, the CA's
+ * key imported into WebCrypto, its parsed certificate and its key identifier extension.
+ */
+class SigningMaterial {
+  private keysByPublicKey?: Map<string, KeyFile[]>;
+  private readonly importedKeys = new Map<KeyFile | KeyObject, Promise<KeyPair>>();
+  private readonly signerCerts = new Map<string, x509.X509Certificate>();
+  private readonly authorityKeyIds = new Map<string, Promise<x509.AuthorityKeyIdentifierExtension>>();
+
+  constructor(private readonly cs: ChangeSet) {}
+
+  /** The private keys in the tree whose public half has this fingerprint, in model order. */
+  privateKeysOf(publicKeyFingerprint: string): KeyFile[] {
+    if (!this.keysByPublicKey) {
+      this.keysByPublicKey = new Map();
+      for (const key of this.cs.cluster.keys) {
+        if (!key.isPrivate || !key.publicKey) continue;
+        const same = this.keysByPublicKey.get(key.publicKey.fingerprint);
+        if (same) same.push(key);
+        else this.keysByPublicKey.set(key.publicKey.fingerprint, [key]);
+      }
+    }
+    return this.keysByPublicKey.get(publicKeyFingerprint) ?? [];
+  }
+
+  /** A signer's key as WebCrypto signs with it: from its file (read once) or as this run created it. */
+  signingKey(source: KeyFile | KeyObject, spec: KeySpec): Promise<KeyPair> | undefined {
+    let imported = this.importedKeys.get(source);
+    if (!imported) {
+      const key = 'hostPath' in source ? readPrivateKey(this.cs, source) : source;
+      if (!key) return undefined;
+      imported = toKeyPair(key, spec);
+      this.importedKeys.set(source, imported);
+    }
+    return imported;
+  }
+
+  signerCertificate(signer: Certificate): x509.X509Certificate {
+    let parsed = this.signerCerts.get(signer.fingerprint);
+    if (!parsed) this.signerCerts.set(signer.fingerprint, (parsed = new x509.X509Certificate(new Uint8Array(signer.der))));
+    return parsed;
+  }
+
+  authorityKeyId(signer: Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+    let extension = this.authorityKeyIds.get(signer.fingerprint);
+    if (!extension) this.authorityKeyIds.set(signer.fingerprint, (extension = x509.AuthorityKeyIdentifierExtension.create(this.signerCertificate(signer))));
+    return extension;
+  }
+}
+
+const signingMaterials = new WeakMap<ChangeSet, SigningMaterial>();
+function signingMaterialOf(cs: ChangeSet): SigningMaterial {
+  let material = signingMaterials.get(cs);
+  if (!material) signingMaterials.set(cs, (material = new SigningMaterial(cs)));
+  return material;
 }
 
 function planFor(request: ReissueRequest, signer: Certificate | undefined): PlanStep {
@@ -132,8 +191,11 @@ export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: st
   const signers = request.signedWith ? [request.signedWith.cert] : (request.signers ?? issuersOf(cs.cluster, cert));
   const signer = request.signedWith?.cert ?? signers.find((s) => privateKeyFor(cs, s, cert.host));
   const signerKeyFile = !request.signedWith && signer ? privateKeyFor(cs, signer, cert.host) : undefined;
-  const signerKey = request.signedWith?.key ?? (signerKeyFile && readPrivateKey(cs, signerKeyFile));
-  if (!signer || !signerKey) {
+  const signerKeySource = request.signedWith?.key ?? signerKeyFile;
+  const material = signingMaterialOf(cs);
+  const signerSpec = signer ? specOf(signer, false) : undefined;
+  const signerPairPromise = signer && signerKeySource && signerSpec ? material.signingKey(signerKeySource, signerSpec) : undefined;
+  if (!signer || !signerPairPromise || !signerSpec) {
     cs.addPlan(planFor(request, signers[0]), ruleId);
     return undefined;
   }
@@ -155,9 +217,8 @@ export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: st
   }
 
   const original = new x509.X509Certificate(new Uint8Array(cert.der));
-  const signerCert = new x509.X509Certificate(new Uint8Array(signer.der));
-  const signerSpec = specOf(signer, false);
-  const signerPair = await toKeyPair(signerKey, signerSpec);
+  const signerCert = material.signerCertificate(signer);
+  const signerPair = await signerPairPromise;
   // Valid from before both the real clock and --now, for a year (kubeadm's renewal period), never past the CA.
   const start = Math.min(Date.now(), now.getTime()) - 5 * 60_000;
   const notAfter = new Date(Math.min(Math.max(Date.now(), now.getTime()) + 365 * DAY, signer.notAfter.getTime()));
@@ -174,7 +235,7 @@ export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: st
   const altNames = [...[...dns].map((value) => ({ type: 'dns' as const, value })), ...[...ips].map((value) => ({ type: 'ip' as const, value }))];
   if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames));
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(pair.keys.publicKey));
-  extensions.push(await x509.AuthorityKeyIdentifierExtension.create(signerCert));
+  extensions.push(await material.authorityKeyId(signer));
   const serial = webcrypto.getRandomValues(new Uint8Array(8));
   serial[0] &= 0x7f;
   const issued = await x509.X509CertificateGenerator.create({

@@ -97,8 +97,8 @@ export function isInside(root: string, real: string): boolean {
 
 /**
  * Reads an open file to its end, or to one byte past the limit. `expected` (the size fstat
- * gave) sizes the buffer: a regular file is read in one call plus the one that finds its
- * end; a /proc file, which says it is empty, grows the buffer as it is read.
+ * gave) sizes the buffer: a regular file is read in one call; a /proc file, which says it
+ * is empty, grows the buffer as it is read to its end.
  */
 function readToEnd(fd: number, limit: number, expected = 0): Buffer {
   let buffer = Buffer.allocUnsafe(Math.min(limit + 1, expected > 0 ? expected + 1 : CHUNK));
@@ -120,6 +120,7 @@ function readToEnd(fd: number, limit: number, expected = 0): Buffer {
     if (read === 0) break;
     total += read;
     if (total > limit) throw overLimit(limit);
+    if (total === expected) break; // the size fstat gave: no read more to find the end
   }
   // A buffer much larger than its contents (a /proc file) is not kept alive by them.
   return total * 2 < buffer.length ? Buffer.from(buffer.subarray(0, total)) : buffer.subarray(0, total);
