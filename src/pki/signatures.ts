@@ -7,6 +7,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { x509Of } from './x509.js';
+import { publicKeyFromSpki, verifyCertificateSignature } from './der-certificate.js';
+import { certificateSpki } from '../collectors/der.js';
 import type { Certificate } from '../model/types.js';
 
 /** `certificate fingerprint:signer fingerprint` → whether the signature verifies. */
@@ -18,7 +20,11 @@ const publicKeys = new WeakMap<Buffer, KeyObject>();
 function publicKeyOf(cert: Certificate): KeyObject {
   let key = publicKeys.get(cert.der);
   if (!key) {
-    key = x509Of(cert.der).publicKey; // a getter that builds a new KeyObject on every call
+    try {
+      key = publicKeyFromSpki(certificateSpki(cert.der));
+    } catch {
+      key = x509Of(cert.der).publicKey; // a key type node:crypto reads only through the certificate
+    }
     publicKeys.set(cert.der, key);
   }
   return key;
@@ -34,7 +40,8 @@ export function signatureVerifies(cert: Certificate, signer: Certificate): boole
   let verifies = verifiedPairs.get(pair);
   if (verifies === undefined) {
     try {
-      verifies = x509Of(cert.der).verify(publicKeyOf(signer));
+      const key = publicKeyOf(signer);
+      verifies = verifyCertificateSignature(cert.der, key) ?? x509Of(cert.der).verify(key);
     } catch {
       verifies = false;
     }
