@@ -41,10 +41,19 @@ export function workerCount(hosts: number, jobs: number): number {
   return count >= 2 ? count : 0;
 }
 
-/** Built, the worker is dist/collectors/worker.js; from the sources (tests), worker.ts through tsx. */
+/**
+ * Built, the worker is dist/collectors/worker.js. Run from the sources (the tests), it is
+ * worker.ts, loaded through tsx's loader registered inside the worker (a worker's
+ * `--import` option does not load hooks on Node 20).
+ */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
-const WORKER_OPTIONS: WorkerOptions = FROM_SOURCE ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {};
+
+function startWorker(): Worker {
+  if (!FROM_SOURCE) return new Worker(new URL('./worker.js', import.meta.url));
+  const source = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true } satisfies WorkerOptions);
+}
 
 function revive(error: { name: string; message: string; stack?: string }): Error {
   const revived = new Error(error.message);
@@ -90,7 +99,7 @@ export async function collectHostParts(jobs: HostJob[], requested: number, merge
       }
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(WORKER_URL, WORKER_OPTIONS);
+      const worker = startWorker();
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if (settled) return;
