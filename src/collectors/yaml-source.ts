@@ -112,8 +112,12 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
     parsed = error;
   }
   if (text.length <= MAX_REMEMBERED_TEXT) {
-    if (parsedTexts.size >= MAX_REMEMBERED_TEXTS) parsedTexts.clear();
+    if (rememberedLength + text.length > MAX_REMEMBERED_LENGTH) {
+      parsedTexts.clear();
+      rememberedLength = 0;
+    }
     parsedTexts.set(text, parsed);
+    rememberedLength += text.length;
   }
   if (parsed instanceof YamlError) throw parsed;
   return parsed;
@@ -126,8 +130,11 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
  * so memory follows the distinct small files, not the files read.
  */
 const parsedTexts = new Map<string, YamlDocument[] | YamlError>();
-const MAX_REMEMBERED_TEXTS = 4096;
+/** Texts larger than this are rarely shared (a big manifest) and are not remembered. */
 const MAX_REMEMBERED_TEXT = 64 * 1024;
+/** The characters remembered at most (their documents take a few times more): then it starts again. */
+const MAX_REMEMBERED_LENGTH = 8 * 1024 * 1024;
+let rememberedLength = 0;
 
 function parseUncached(text: string): YamlDocument[] {
   checkBounds(text);
