@@ -317,6 +317,14 @@ export function readCertificateFields(der: Buffer): CertificateFields | undefine
   }
 }
 
+/** The issuer and subject Names of a certificate, as encoded (any version of certificate). */
+export function certificateNames(der: Buffer): { issuer: Buffer; subject: Buffer } {
+  const [tbs] = children(der, readTlv(der, 0));
+  const fields = children(der, tbs);
+  const offset = fields[0].tag === 0xa0 ? 1 : 0; // the optional [0] version
+  return { issuer: whole(der, fields[offset + 2]), subject: whole(der, fields[offset + 4]) };
+}
+
 /** The same fields, as node:crypto's X509Certificate prints them (it throws on a certificate OpenSSL cannot read). */
 export function x509CertificateFields(der: Buffer): CertificateFields {
   const x509 = x509Of(der);
