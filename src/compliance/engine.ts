@@ -63,8 +63,18 @@ function statusOfFailure(control: Control): 'FAIL' | 'WARN' {
 
 /** kube-bench reports a control without a test as WARN: CIS leaves it to review. */
 function manualResult(control: Control, host: string): ControlResult {
-  const steps = control.remediation.flatMap((r) => (r.kind === 'manual' ? r.steps : []));
-  return { control, host, findings: [], defects: [], failed: false, status: 'WARN', reason: `manual: CIS leaves this to review${steps.length ? ` (${steps.join('; ')})` : ''}` };
+  return { control, host, findings: [], defects: [], failed: false, status: 'WARN', reason: manualReason(control) };
+}
+
+const manualReasons = new WeakMap<Control, string>();
+/** The same words on every host: made once per control. */
+function manualReason(control: Control): string {
+  let reason = manualReasons.get(control);
+  if (reason === undefined) {
+    const steps = control.remediation.flatMap((r) => (r.kind === 'manual' ? r.steps : []));
+    manualReasons.set(control, (reason = `manual: CIS leaves this to review${steps.length ? ` (${steps.join('; ')})` : ''}`));
+  }
+  return reason;
 }
 
 function hostResult(control: Control, subject: Subject, subjects: Subjects): ControlResult {

@@ -133,7 +133,22 @@ function pkiFiles(subjects: Subjects, subject: Subject, select: 'tree' | '.crt' 
   return found.length ? files(found) : { kind: 'none', reason: `no ${select} files under ${dir}` };
 }
 
+/**
+ * The files a control judges on a host. A mode control and an owner control of one file
+ * (1.1.1 and 1.1.2) select the same files: each selection is made once per host.
+ */
 export function selectFiles(subjects: Subjects, subject: Subject, target: FileTarget, aspect: FileAspect): FileSelection {
+  let bySelector = selections.get(subject);
+  if (!bySelector) selections.set(subject, (bySelector = new Map()));
+  const selector = `${aspect} ${JSON.stringify(target)}`;
+  let selection = bySelector.get(selector);
+  if (!selection) bySelector.set(selector, (selection = selectUncached(subjects, subject, target, aspect)));
+  return selection;
+}
+
+const selections = new WeakMap<Subject, Map<string, FileSelection>>();
+
+function selectUncached(subjects: Subjects, subject: Subject, target: FileTarget, aspect: FileAspect): FileSelection {
   switch (target.kind) {
     case 'definition':
       return podSpec(subjects, subject, target.component);
