@@ -18,11 +18,12 @@ export class HostContext {
   constructor(
     readonly cluster: Cluster,
     readonly host: Host,
-    rootPath: string,
+    /** The host root's path, or its HostFS when one is already open (what it resolved is kept). */
+    root: string | HostFS,
     /** What the host's snapshot manifest records (file modes, versions). */
     readonly snapshot?: Snapshot,
   ) {
-    this.fs = new HostFS(rootPath);
+    this.fs = typeof root === 'string' ? new HostFS(root) : root;
   }
 
   /** The location of a host path, relative to the scan root. */

@@ -67,11 +67,12 @@ export function collectHostPart(job: HostJob): HostPart {
   if (job.only !== undefined) {
     collectHost(part, host, job.rootPath, false, undefined, job.only);
   } else {
-    const snapshot = job.live ? undefined : readSnapshot(part, job.rootPath, host);
+    const root = new HostFS(job.rootPath); // one for the snapshot manifest and the collectors: resolved once
+    const snapshot = job.live ? undefined : readSnapshot(part, root, host);
     if (snapshot?.modes) host.modes = 'snapshot';
     if (job.live) host.owners = 'filesystem';
     else if (snapshot?.owners) host.owners = 'snapshot';
-    collectHost(part, host, job.rootPath, job.live, snapshot);
+    collectHost(part, host, root, job.live, snapshot);
   }
   const lists = Object.fromEntries(HOST_LISTS.map((name) => [name, part[name]])) as HostPart['lists'];
   // Verified where the host was read (a worker thread), not again by the rules on the main thread.
@@ -123,12 +124,12 @@ export class SharedCertificateFacts {
 }
 
 /** The host's snapshot manifest (modes, owners, versions), read inside its root. */
-function readSnapshot(part: Cluster, hostRoot: string, host: Host): Snapshot | undefined {
+function readSnapshot(part: Cluster, root: HostFS, host: Host): Snapshot | undefined {
   const at = { host: host.name, root: host.root, file: host.prefix ? `${host.prefix}/${SNAPSHOT_MANIFEST}` : SNAPSHOT_MANIFEST };
   let text: string | undefined;
   try {
     // Through the host root's own file system: a manifest that is a link out of it is not read.
-    text = new HostFS(hostRoot).readFile(`/${SNAPSHOT_MANIFEST}`)?.data.toString('utf8');
+    text = root.readFile(`/${SNAPSHOT_MANIFEST}`)?.data.toString('utf8');
   } catch (error) {
     if (!(error instanceof ReadRefused)) throw error;
     part.diagnostics.push({ level: 'warning', at, message: `${error.message}; file modes and versions are not known` });
