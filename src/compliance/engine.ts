@@ -78,19 +78,30 @@ function manualReason(control: Control): string {
 }
 
 function hostResult(control: Control, subject: Subject, subjects: Subjects): ControlResult {
-  const base = { control, host: subject.host, findings: [] as string[], defects: [], failed: false };
   if (control.check.template === 'manual') return manualResult(control, subject.host);
   const verdict = judge(control, subject, subjects);
+  // Built field by field, not by spreading: a large cluster has tens of thousands of results.
+  const result: ControlResult = { control, host: subject.host, findings: [], defects: [], failed: false, status: 'PASS', reason: verdict.reason };
   switch (verdict.outcome) {
     case 'pass':
-      return { ...base, status: 'PASS', reason: verdict.reason, ...(verdict.source ? { source: verdict.source } : {}) };
+      if (verdict.source) result.source = verdict.source;
+      break;
     case 'fail':
-      return { ...base, status: statusOfFailure(control), failed: true, reason: verdict.reason, defects: verdict.defects, ...(verdict.source ? { source: verdict.source } : {}) };
+      result.status = statusOfFailure(control);
+      result.failed = true;
+      result.defects = verdict.defects;
+      if (verdict.source) result.source = verdict.source;
+      break;
     case 'unknown':
-      return { ...base, status: 'UNKNOWN', reason: `${verdict.reason}; would be known from ${verdict.supply}`, unknown: { cause: verdict.cause ?? verdict.reason, supply: verdict.supply ?? '' } };
+      result.status = 'UNKNOWN';
+      result.reason = `${verdict.reason}; would be known from ${verdict.supply}`;
+      result.unknown = { cause: verdict.cause ?? verdict.reason, supply: verdict.supply ?? '' };
+      break;
     case 'none':
-      return { ...base, status: 'N/A', reason: verdict.reason };
+      result.status = 'N/A';
+      break;
   }
+  return result;
 }
 
 /** Section 5: judged by rules over the live API; without the API, UNKNOWN. */

@@ -140,13 +140,17 @@ function pkiFiles(subjects: Subjects, subject: Subject, select: 'tree' | '.crt' 
 export function selectFiles(subjects: Subjects, subject: Subject, target: FileTarget, aspect: FileAspect): FileSelection {
   let bySelector = selections.get(subject);
   if (!bySelector) selections.set(subject, (bySelector = new Map()));
-  const selector = `${aspect} ${JSON.stringify(target)}`;
+  let written = targetKeys.get(target);
+  if (written === undefined) targetKeys.set(target, (written = JSON.stringify(target)));
+  const selector = `${aspect} ${written}`;
   let selection = bySelector.get(selector);
   if (!selection) bySelector.set(selector, (selection = selectUncached(subjects, subject, target, aspect)));
   return selection;
 }
 
 const selections = new WeakMap<Subject, Map<string, FileSelection>>();
+/** A target as text (the same target in two controls is two objects with one meaning). */
+const targetKeys = new WeakMap<FileTarget, string>();
 
 function selectUncached(subjects: Subjects, subject: Subject, target: FileTarget, aspect: FileAspect): FileSelection {
   switch (target.kind) {
