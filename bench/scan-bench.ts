@@ -12,9 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_SPEC, makeCAs, writeControlPlane, writeWorker, type KubeadmSpec } from '../test/support/kubeadm.js';
-import { PkiFactory } from '../test/support/pki.js';
-import { TreeWriter } from '../test/support/tree.js';
+import { BENCH_OUT, ensureKubeadmCluster } from './generate.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,24 +22,10 @@ function option(name: string, fallback: number): number {
 const hosts = option('hosts', 200);
 const runs = option('runs', 5);
 const layers = option('layers', 0);
-const root = path.resolve('bench/out');
-const clusterDir = path.join(root, `cluster-${hosts}`);
+const root = BENCH_OUT;
+const clusterDir = await ensureKubeadmCluster(hosts);
 const layeredDir = path.join(root, `cluster-${hosts}-layers-${layers}`);
 const cli = path.resolve('dist/cli/main.js');
-
-async function generate(): Promise<void> {
-  if (fs.existsSync(path.join(clusterDir, 'done'))) return;
-  fs.rmSync(clusterDir, { recursive: true, force: true });
-  const tree = new TreeWriter(clusterDir);
-  const pki = new PkiFactory();
-  const workers = Array.from({ length: hosts - 3 }, (_, i) => ({ name: `worker-${String(i + 1).padStart(3, '0')}`, ip: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
-  const spec: KubeadmSpec = { ...DEFAULT_SPEC, workers };
-  const cas = await makeCAs(pki);
-  for (const [index, node] of spec.controlPlanes.entries()) await writeControlPlane(tree, pki, spec, cas, node, index);
-  for (const node of workers) await writeWorker(tree, pki, spec, cas, node);
-  tree.writeSnapshotManifests();
-  fs.writeFileSync(path.join(clusterDir, 'done'), '');
-}
 
 interface Measure {
   ms: number;
@@ -94,7 +78,6 @@ function generateLayered(): void {
   fs.writeFileSync(path.join(layeredDir, 'done'), '');
 }
 
-await generate();
 generateLayered();
 const files = spawnSync('find', [clusterDir, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n').length;
 console.log(`cluster: ${hosts} hosts, ${files} files in ${clusterDir}`);

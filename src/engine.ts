@@ -4,6 +4,7 @@ import type { Finding } from './model/finding.js';
 import { maskUrlPassword, secretValuesOf, urlPasswords, type SecretValues } from './model/secrets.js';
 import type { SourceLocation } from './model/types.js';
 import type { Rule, RuleContext, RuleOptions } from './rules/rule.js';
+import { record } from './util/timing.js';
 
 function fingerprintOf(ruleId: string, host: string, file: string, key: string): string {
   return createHash('sha256').update(`${ruleId}\u0000${host}\u0000${file}\u0000${key}`).digest('hex').slice(0, 32);
@@ -90,6 +91,7 @@ export function runRules(cluster: Cluster, rules: readonly Rule[], options: Rule
         }
       },
     };
+    const start = performance.now();
     try {
       rule.check(cluster, context, (report) => {
         const fingerprint = fingerprintOf(rule.id, report.at.host, report.at.file, report.key);
@@ -102,6 +104,7 @@ export function runRules(cluster: Cluster, rules: readonly Rule[], options: Rule
     } catch (error) {
       ruleFailed(cluster, rule, undefined, error);
     }
+    record(`rule ${rule.id}`, performance.now() - start);
   }
   return findings.sort(compareFindings);
 }

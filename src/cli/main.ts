@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { readPackageFile } from '../io/read.js';
@@ -65,8 +66,9 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--etcd-cacert <file>', 'live etcd: the CA to verify it with')
     .option('--etcd-cert <file>', 'live etcd: the client certificate')
     .option('--etcd-key <file>', 'live etcd: the client key')
+    .option('-j, --jobs <n>', `worker threads that read the hosts of a cluster folder (default: the cores available, ${availableParallelism()})`)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      const { parseNow, parseTimeout, parseWindow } = await import('./options.js');
+      const { parseJobs, parseNow, parseTimeout, parseWindow } = await import('./options.js');
       const { pairReports, runScan } = await import('./scan.js');
       setExit(
         await runScan(
@@ -95,6 +97,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             ...(opts.etcdCacert ? { etcdCacert: opts.etcdCacert as string } : {}),
             ...(opts.etcdCert ? { etcdCert: opts.etcdCert as string } : {}),
             ...(opts.etcdKey ? { etcdKey: opts.etcdKey as string } : {}),
+            jobs: opts.jobs ? parseJobs(opts.jobs as string) : availableParallelism(),
           },
           version,
         ),
@@ -113,8 +116,9 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
     .option('--config <file>', 'the config file (default: .kaudit.yaml in the working directory, else in the first PATH)')
     .addOption(new Option('--format <format>', 'the plan as text (a summary, diffs, decoded certificates, steps) or as JSON for scripts').choices(['text', 'json']).default('text'))
     .addOption(new Option('--benchmark <name>', 'also fix the CIS Kubernetes Benchmark controls: cis (the version that fits the cluster), or a version').choices(BENCHMARK_CHOICES))
+    .option('-j, --jobs <n>', `worker threads that read hosts and re-issue certificates (default: the cores available, ${availableParallelism()})`)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      const { parseNow, parseWindow } = await import('./options.js');
+      const { parseJobs, parseNow, parseWindow } = await import('./options.js');
       const { runFix } = await import('./fix.js');
       setExit(
         await runFix(
@@ -128,6 +132,7 @@ function buildProgram(version: string, setExit: (code: number) => void): Command
             ...(opts.config ? { config: opts.config as string } : {}),
             ...(opts.benchmark ? { benchmark: opts.benchmark as string } : {}),
             rule: list(opts.rule),
+            jobs: opts.jobs ? parseJobs(opts.jobs as string) : availableParallelism(),
           },
           version,
         ),
@@ -199,6 +204,7 @@ async function main(): Promise<number> {
   const argv = process.argv.length === 3 && process.argv[2] === '-V' ? [...process.argv.slice(0, 2), '--version'] : process.argv;
   try {
     await program.parseAsync(argv);
+    if (process.env.KAUDIT_TIMING) process.stderr.write((await import('../util/timing.js')).timingReport());
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

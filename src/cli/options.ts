@@ -20,6 +20,13 @@ export function oneOf<T extends string>(flag: string, value: string, allowed: re
   return value as T;
 }
 
+/** --jobs: how many worker threads read hosts (1: all in the main thread). */
+export function parseJobs(value: string): number {
+  const jobs = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw new UsageError(`--jobs: "${value}" is not a number of threads from 1 to 1024`);
+  return jobs;
+}
+
 /** "10s", "500ms", "2m" → milliseconds. */
 export function parseTimeout(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());

@@ -13,6 +13,7 @@ import { applyBaseline, writeBaseline } from './baseline.js';
 import { hasLiveSources, scan, type ScanOptions as PipelineOptions } from '../pipeline/scan.js';
 import path from 'node:path';
 import { ensureUserFolder, writeUserFile } from '../io/write.js';
+import { timed } from '../util/timing.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -79,8 +80,10 @@ export async function runScan(paths: string[], options: ScanOptions, toolVersion
   for (const d of result.cluster.diagnostics) process.stderr.write(diagnosticLine(d));
   options.formats.forEach((format, index) => {
     const output = options.outputs[index];
-    if (output) writeReportFile(output, render(result, format, textOptions(options)));
-    else process.stdout.write(render(result, format, textOptions(options, process.stdout)));
+    timed(`report ${format}`, () => {
+      if (output) writeReportFile(output, render(result, format, textOptions(options)));
+      else process.stdout.write(render(result, format, textOptions(options, process.stdout)));
+    });
   });
   if (options.baselineWrite) {
     writeBaseline(options.baselineWrite, result.findings, options.now);

@@ -5,7 +5,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { Snapshot } from './snapshot.js';
 import type { Host, SourceLocation } from '../model/types.js';
 import { secretValuesIn, secretValuesOf } from '../model/secrets.js';
-import { shapeProblems, shapesOf, type ShapeTable } from './shapes.js';
+import { shapeProblems, shapesOf, type ShapeProblem, type ShapeTable } from './shapes.js';
 
 /** What every collector of one host needs: its files, locations and a place for warnings. */
 export class HostContext {
@@ -18,11 +18,12 @@ export class HostContext {
   constructor(
     readonly cluster: Cluster,
     readonly host: Host,
-    rootPath: string,
+    /** The host root's path, or its HostFS when one is already open (what it resolved is kept). */
+    root: string | HostFS,
     /** What the host's snapshot manifest records (file modes, versions). */
     readonly snapshot?: Snapshot,
   ) {
-    this.fs = new HostFS(rootPath);
+    this.fs = typeof root === 'string' ? new HostFS(root) : root;
   }
 
   /** The location of a host path, relative to the scan root. */
@@ -161,6 +162,7 @@ export class HostContext {
     });
   }
 
+
   /** Warns once per field of a document whose shape is not what kaudit reads there (shapes.ts). */
   checkShapes(hostPath: string, doc: YamlDocument, shapes: ShapeTable): void {
     for (const problem of shapeProblems(doc.data, shapes)) this.warn(hostPath, `line ${doc.lines.get(problem.path) ?? doc.line}: ${problem.message}`);
@@ -182,9 +184,8 @@ export class HostContext {
         // Secret values are known where they are parsed, whatever YAML style wrote them: every output masks them.
         const secrets = secretValuesOf(this.cluster);
         for (const doc of docs) {
-          secretValuesIn(doc.data, (value) => secrets.add(value));
-          const shapes = shapesOf(doc.data);
-          if (shapes) this.checkShapes(hostPath, doc, shapes);
+          for (const value of secretValuesOfDocument(doc)) secrets.add(value);
+          for (const problem of shapeProblemsOfDocument(doc)) this.warn(hostPath, `line ${doc.lines.get(problem.path) ?? doc.line}: ${problem.message}`);
         }
       } catch (error) {
         const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
@@ -194,4 +195,30 @@ export class HostContext {
     this.yamlCache.set(hostPath, docs);
     return docs ?? [];
   }
+}
+
+// A parsed document is shared by every host that holds the same text (yaml-source.ts): what
+// is learnt of it is learnt once.
+const documentSecrets = new WeakMap<YamlDocument, string[]>();
+const documentShapeProblems = new WeakMap<YamlDocument, ShapeProblem[]>();
+
+/** The secret values of a document, whatever YAML style wrote them. */
+function secretValuesOfDocument(doc: YamlDocument): string[] {
+  let values = documentSecrets.get(doc);
+  if (!values) {
+    const found: string[] = [];
+    secretValuesIn(doc.data, (value) => found.push(value));
+    documentSecrets.set(doc, (values = found));
+  }
+  return values;
+}
+
+/** The fields of a document whose shape is not what kaudit reads there (shapes.ts). */
+function shapeProblemsOfDocument(doc: YamlDocument): ShapeProblem[] {
+  let problems = documentShapeProblems.get(doc);
+  if (!problems) {
+    const shapes = shapesOf(doc.data);
+    documentShapeProblems.set(doc, (problems = shapes ? [...shapeProblems(doc.data, shapes)] : []));
+  }
+  return problems;
 }

@@ -3,14 +3,14 @@
  * the signature algorithm, keyUsage bits and the key identifiers.
  */
 
-interface Tlv {
+export interface Tlv {
   tag: number;
   header: number; // first byte of the tag
   start: number; // first byte of the value
   end: number; // one past the last byte of the value
 }
 
-function readTlv(buf: Buffer, offset: number): Tlv {
+export function readTlv(buf: Buffer, offset: number): Tlv {
   const tag = buf[offset];
   let length = buf[offset + 1];
   let start = offset + 2;
@@ -26,7 +26,7 @@ function readTlv(buf: Buffer, offset: number): Tlv {
   return { tag, header: offset, start, end };
 }
 
-function children(buf: Buffer, parent: Tlv): Tlv[] {
+export function children(buf: Buffer, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
   for (let at = parent.start; at < parent.end; ) {
     const tlv = readTlv(buf, at);
@@ -36,9 +36,10 @@ function children(buf: Buffer, parent: Tlv): Tlv[] {
   return out;
 }
 
-function oidString(buf: Buffer, tlv: Tlv): string {
+export function oidString(buf: Buffer, tlv: Tlv): string {
   const bytes = buf.subarray(tlv.start, tlv.end);
-  const parts = [Math.floor(bytes[0] / 40), bytes[0] % 40];
+  // The first byte holds two arcs: 0 and 1 take 40 values each, 2 takes the rest.
+  const parts = bytes[0] < 80 ? [Math.floor(bytes[0] / 40), bytes[0] % 40] : [2, bytes[0] - 80];
   let value = 0;
   for (let i = 1; i < bytes.length; i++) {
     value = value * 128 + (bytes[i] & 0x7f);
@@ -145,7 +146,7 @@ function encodeTlv(tag: number, content: Buffer): Buffer {
 }
 
 /** A TLV with its tag and length bytes. */
-function whole(buf: Buffer, tlv: Tlv): Buffer {
+export function whole(buf: Buffer, tlv: Tlv): Buffer {
   return buf.subarray(tlv.header, tlv.end);
 }
 

@@ -4,7 +4,7 @@ import { identifyCommand, parseFlags } from './args.js';
 import { applyConfigFile, recordSettingPaths } from './config-files.js';
 import { HostContext } from './context.js';
 import { parseEnvFile } from './envfile.js';
-import { walk } from './hostfs.js';
+import { walk, type HostFS } from './hostfs.js';
 import { isKubeconfig, readKubeconfig } from './kubeconfig.js';
 import { readPkiFile } from './pki-files.js';
 import { readProcesses, readRoutes } from './proc.js';
@@ -165,7 +165,9 @@ class HostCollector {
       ctx.recordFacts(hostPath, entry.stat);
       const ext = extensionOf(hostPath);
       const staticPodDir = staticPodDirOf(hostPath);
-      if (isUnitFile(hostPath)) {
+      if (hostPath === `/${SNAPSHOT_MANIFEST}`) {
+        continue; // kaudit's own record of the host (read before the walk), not the host's configuration
+      } else if (isUnitFile(hostPath)) {
         const unit = this.unitNameOf(hostPath, entry.real);
         if (unit) unitNames.add(unit);
       } else if (hostPath.startsWith('/etc/systemd/network/') && ext === '.network') {
@@ -355,12 +357,12 @@ class HostCollector {
 export function collectHost(
   cluster: Cluster,
   host: Host,
-  rootPath: string,
+  root: string | HostFS,
   live: boolean,
   snapshot?: Snapshot,
   only?: string,
 ): void {
-  const collector = new HostCollector(new HostContext(cluster, host, rootPath, snapshot), live, only);
+  const collector = new HostCollector(new HostContext(cluster, host, root, snapshot), live, only);
   collector.collect();
   collector.finish();
 }

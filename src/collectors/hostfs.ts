@@ -41,6 +41,10 @@ export class HostFS {
 
   /** The root with links in its own path resolved: every file opened must be inside it. */
   readonly realRoot: string;
+  /** lstat by real path (null: not there): no path is examined twice in a scan. */
+  private readonly examined = new Map<string, Stats | null>();
+  /** The names in each folder listed (by real path): a name not among them is not there, without asking. */
+  private readonly listings = new Map<string, Set<string>>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -50,6 +54,24 @@ export class HostFS {
   /** Records what a folder walk already learnt about a plain file. */
   remember(hostPath: string, real: string, stat: Stats): void {
     this.resolved.set(hostPath, { real, stat });
+  }
+
+  /** lstat of a real path inside the root, asked of the system once. */
+  lstat(real: string): Stats | undefined {
+    const known = this.examined.get(real);
+    if (known !== undefined) return known ?? undefined;
+    const names = this.listings.get(path.dirname(real));
+    const stat = names && !names.has(path.basename(real)) ? undefined : lstatOf(real);
+    this.examined.set(real, stat ?? null);
+    return stat;
+  }
+
+  /** The entries of a folder (by real path), listed once; throws ReadRefused when it cannot be read. */
+  listing(real: string): Dirent[] {
+    readProbe.onOpen?.(real, 'folder');
+    const entries = listFolder(real);
+    this.listings.set(real, new Set(entries.map((entry) => entry.name)));
+    return entries;
   }
 
   /** The host path (/etc/...) of a real path inside the root. */
@@ -85,33 +107,42 @@ export class HostFS {
   private resolveUncached(hostPath: string): ResolvedPath | undefined {
     const pending = hostPath.split('/').filter(Boolean);
     const done: string[] = [];
+    /** The real path of `done` (kept as it grows: joining every part again for each part costs). */
+    let doneReal = this.root;
     let hops = 0;
+    /** The lstat of the last part when it was no link: the stat of the whole path. */
+    let last: Stats | undefined;
     while (pending.length > 0) {
       const part = pending.shift()!;
       if (part === '.') continue;
       if (part === '..') {
-        done.pop(); // at the root, '..' is the root itself
+        // At the root, '..' is the root itself.
+        if (done.pop() !== undefined) doneReal = path.dirname(doneReal);
         continue;
       }
-      const real = path.join(this.root, ...done, part);
-      const stat = lstatOf(real);
+      const real = childPath(doneReal, part);
+      const stat = this.lstat(real);
       if (!stat) return undefined;
       if (!stat.isSymbolicLink()) {
         done.push(part);
+        doneReal = real;
+        last = stat;
         continue;
       }
+      last = undefined;
       if (++hops > MAX_LINK_HOPS) throw new ReadRefused(`symbolic link loop at /${[...done, part].join('/')}`);
       const target = readLink(real);
       const targetParts = target.split('/').filter(Boolean);
-      if (target.startsWith('/')) done.length = 0;
-      else if (climbsAbove(done.length, targetParts)) {
+      if (target.startsWith('/')) {
+        done.length = 0;
+        doneReal = this.root;
+      } else if (climbsAbove(done.length, targetParts)) {
         throw new ReadRefused(`symbolic link /${[...done, part].join('/')} points outside the host root; not followed`);
       }
       pending.unshift(...targetParts);
     }
-    const real = path.join(this.root, ...done);
-    const stat = statOf(real);
-    return stat ? { real, stat } : undefined;
+    const stat = last ?? statOf(doneReal);
+    return stat ? { real: doneReal, stat } : undefined;
   }
 
   /** Reads a file by host path; undefined when it does not exist. Throws HostPathError with a reason otherwise. */
@@ -119,7 +150,8 @@ export class HostFS {
     const resolved = this.resolve(hostPath);
     if (!resolved) return undefined;
     readProbe.onOpen?.(resolved.real, 'file');
-    return readTreeFile(resolved.real, { kind, within: this.realRoot });
+    // The resolution's lstat (or the walk's) of a plain file is not asked again.
+    return readTreeFile(resolved.real, { kind, within: this.realRoot, ...(resolved.stat.isFile() ? { examined: resolved.stat } : {}) });
   }
 
   /** The names in a folder, sorted; empty when it is not a folder or cannot be read. */
@@ -132,8 +164,8 @@ export class HostFS {
     }
     if (!resolved?.stat.isDirectory()) return [];
     try {
-      readProbe.onOpen?.(resolved.real, 'folder');
-      return listFolder(resolved.real).map((entry) => entry.name).sort();
+      const known = this.listings.get(resolved.real);
+      return (known ? [...known] : this.listing(resolved.real).map((entry) => entry.name)).sort();
     } catch {
       return [];
     }
@@ -146,6 +178,11 @@ export class HostFS {
       return false;
     }
   }
+}
+
+/** A name inside a folder's real path (the parts are single names: nothing to normalize). */
+function childPath(folder: string, name: string): string {
+  return folder === path.sep ? `${path.sep}${name}` : `${folder}${path.sep}${name}`;
 }
 
 /** Whether a relative link target with `..` parts climbs above the root from a folder `depth` deep. */
@@ -208,8 +245,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     options.onFolder?.(hostPath, stat);
     let entries: Dirent[];
     try {
-      readProbe.onOpen?.(real, 'folder');
-      entries = listFolder(real);
+      entries = fsys.listing(real);
     } catch (error) {
       options.onProblem(hostPath, `folder cannot be read (${(error as ReadRefused).code ?? 'error'})`);
       return;
@@ -218,7 +254,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
     for (const entry of entries) {
       const childHostPath = hostPath === '/' ? `/${entry.name}` : `${hostPath}/${entry.name}`;
       if (entry.name === '.kaudit-backup' || options.skip.has(childHostPath)) continue;
-      const childReal = path.join(real, entry.name);
+      const childReal = childPath(real, entry.name);
       if (entry.isSymbolicLink()) {
         try {
           const resolved = fsys.resolve(childHostPath);
@@ -227,7 +263,7 @@ export function walk(fsys: HostFS, start: string, options: WalkOptions): WalkEnt
           options.onProblem(childHostPath, (error as Error).message);
         }
       } else {
-        const stat = lstatOf(childReal);
+        const stat = fsys.lstat(childReal);
         if (stat) visit(childHostPath, childReal, stat);
         else options.onProblem(childHostPath, 'cannot be read (gone while being listed)');
       }

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readCertificateFields, x509CertificateFields } from '../pki/der-certificate.js';
 import { EXTENDED_KEY_USAGES, certificateSpki, describeSpki, privateKeySpki, readCertificateDetails } from './der.js';
-import { x509Of } from '../pki/x509.js';
 import type { Certificate, KeyAlgorithm, KeyFormat, PublicKeyInfo, SourceLocation } from '../model/types.js';
 
 export interface PemBlock {
@@ -104,26 +104,25 @@ type CertificateFacts = Omit<Certificate, 'host' | 'hostPath' | 'at' | 'indexInF
 const certificateCache = new Map<string, CertificateFacts>();
 
 function parseCertificate(der: Buffer, fingerprint: string): CertificateFacts {
-  const x509 = x509Of(der);
+  const fields = readCertificateFields(der) ?? x509CertificateFields(der);
   const details = readCertificateDetails(der);
-  const { dnsNames, ipAddresses } = parseSubjectAltName(x509.subjectAltName);
-  const ekuOids = x509.keyUsage; // Node names the extended key usages "keyUsage"
+  const { dnsNames, ipAddresses } = parseSubjectAltName(fields.subjectAltName);
   return {
-    subject: oneLineName(x509.subject),
-    commonName: nameField(x509.subject, 'CN')[0] ?? '',
-    organizations: nameField(x509.subject, 'O'),
-    issuer: oneLineName(x509.issuer),
-    serialNumber: x509.serialNumber,
+    subject: oneLineName(fields.subject),
+    commonName: nameField(fields.subject, 'CN')[0] ?? '',
+    organizations: nameField(fields.subject, 'O'),
+    issuer: oneLineName(fields.issuer),
+    serialNumber: fields.serialNumber,
     fingerprint,
-    notBefore: new Date(x509.validFrom),
-    notAfter: new Date(x509.validTo),
+    notBefore: fields.validFrom,
+    notAfter: fields.validTo,
     dnsNames,
     ipAddresses,
     publicKey: spkiInfo(certificateSpki(der)),
     signatureAlgorithm: details.signatureAlgorithm,
     keyUsage: details.keyUsage,
-    extendedKeyUsage: ekuOids ? ekuOids.map((oid) => EXTENDED_KEY_USAGES[oid] ?? oid) : undefined,
-    isCA: x509.ca,
+    extendedKeyUsage: fields.extendedKeyUsage?.map((oid) => EXTENDED_KEY_USAGES[oid] ?? oid),
+    isCA: fields.ca,
     subjectKeyId: details.subjectKeyId,
     authorityKeyId: details.authorityKeyId,
     der,

@@ -101,6 +101,42 @@ export function linesByPath(root: Node | null, lineCounter: LineCounter): Map<st
  * syntax error's line, or when aliases expand beyond reason.
  */
 export function parseYamlDocuments(text: string): YamlDocument[] {
+  const known = parsedTexts.get(text);
+  if (known instanceof YamlError) throw known;
+  if (known) return known;
+  let parsed: YamlDocument[] | YamlError;
+  try {
+    parsed = parseUncached(text);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    parsed = error;
+  }
+  if (text.length <= MAX_REMEMBERED_TEXT) {
+    if (rememberedLength + text.length > MAX_REMEMBERED_LENGTH) {
+      parsedTexts.clear();
+      rememberedLength = 0;
+    }
+    parsedTexts.set(text, parsed);
+    rememberedLength += text.length;
+  }
+  if (parsed instanceof YamlError) throw parsed;
+  return parsed;
+}
+
+/**
+ * Texts parsed in this thread, by their whole text: the nodes of a cluster hold the same
+ * kubelet configuration, kubeconfigs and manifests, and each is parsed once. The documents
+ * are shared, so nothing may change them (nothing does: the model only reads them). Bounded,
+ * so memory follows the distinct small files, not the files read.
+ */
+const parsedTexts = new Map<string, YamlDocument[] | YamlError>();
+/** Texts larger than this are rarely shared (a big manifest) and are not remembered. */
+const MAX_REMEMBERED_TEXT = 64 * 1024;
+/** The characters remembered at most (their documents take a few times more): then it starts again. */
+const MAX_REMEMBERED_LENGTH = 8 * 1024 * 1024;
+let rememberedLength = 0;
+
+function parseUncached(text: string): YamlDocument[] {
   checkBounds(text);
   try {
     return parseChecked(text);

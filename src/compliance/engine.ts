@@ -63,24 +63,45 @@ function statusOfFailure(control: Control): 'FAIL' | 'WARN' {
 
 /** kube-bench reports a control without a test as WARN: CIS leaves it to review. */
 function manualResult(control: Control, host: string): ControlResult {
-  const steps = control.remediation.flatMap((r) => (r.kind === 'manual' ? r.steps : []));
-  return { control, host, findings: [], defects: [], failed: false, status: 'WARN', reason: `manual: CIS leaves this to review${steps.length ? ` (${steps.join('; ')})` : ''}` };
+  return { control, host, findings: [], defects: [], failed: false, status: 'WARN', reason: manualReason(control) };
+}
+
+const manualReasons = new WeakMap<Control, string>();
+/** The same words on every host: made once per control. */
+function manualReason(control: Control): string {
+  let reason = manualReasons.get(control);
+  if (reason === undefined) {
+    const steps = control.remediation.flatMap((r) => (r.kind === 'manual' ? r.steps : []));
+    manualReasons.set(control, (reason = `manual: CIS leaves this to review${steps.length ? ` (${steps.join('; ')})` : ''}`));
+  }
+  return reason;
 }
 
 function hostResult(control: Control, subject: Subject, subjects: Subjects): ControlResult {
-  const base = { control, host: subject.host, findings: [] as string[], defects: [], failed: false };
   if (control.check.template === 'manual') return manualResult(control, subject.host);
   const verdict = judge(control, subject, subjects);
+  // Built field by field, not by spreading: a large cluster has tens of thousands of results.
+  const result: ControlResult = { control, host: subject.host, findings: [], defects: [], failed: false, status: 'PASS', reason: verdict.reason };
   switch (verdict.outcome) {
     case 'pass':
-      return { ...base, status: 'PASS', reason: verdict.reason, ...(verdict.source ? { source: verdict.source } : {}) };
+      if (verdict.source) result.source = verdict.source;
+      break;
     case 'fail':
-      return { ...base, status: statusOfFailure(control), failed: true, reason: verdict.reason, defects: verdict.defects, ...(verdict.source ? { source: verdict.source } : {}) };
+      result.status = statusOfFailure(control);
+      result.failed = true;
+      result.defects = verdict.defects;
+      if (verdict.source) result.source = verdict.source;
+      break;
     case 'unknown':
-      return { ...base, status: 'UNKNOWN', reason: `${verdict.reason}; would be known from ${verdict.supply}`, unknown: { cause: verdict.cause ?? verdict.reason, supply: verdict.supply ?? '' } };
+      result.status = 'UNKNOWN';
+      result.reason = `${verdict.reason}; would be known from ${verdict.supply}`;
+      result.unknown = { cause: verdict.cause ?? verdict.reason, supply: verdict.supply ?? '' };
+      break;
     case 'none':
-      return { ...base, status: 'N/A', reason: verdict.reason };
+      result.status = 'N/A';
+      break;
   }
+  return result;
 }
 
 /** Section 5: judged by rules over the live API; without the API, UNKNOWN. */
@@ -114,10 +135,32 @@ function emptyTotals(): Totals {
   return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Totals;
 }
 
-function affects(unknown: Unknown, result: ControlResult): boolean {
-  const named = unknown.affects?.some((a) => a === result.control.rule || a === result.control.id) ?? false;
-  if (!named) return false;
-  return result.host === API_HOST || !unknown.at || unknown.at.root < 0 || unknown.at.host === result.host;
+/**
+ * The unknowns by the rule or control they leave unjudged and by the host they concern: the
+ * first unknown that blinds a result is looked up, not searched for among every host's.
+ * An unknown blinds a result it names on its own host; one of a live source (or of no file)
+ * blinds it on every host, and any of them blinds a result of the API.
+ */
+class UnknownIndex {
+  private static readonly EVERY_HOST = '\u0001';
+  /** `name \0 host` (or EVERY_HOST, or '' for any host) → position of the first such unknown. */
+  private readonly first = new Map<string, number>();
+
+  constructor(private readonly unknowns: Unknown[]) {
+    unknowns.forEach((unknown, position) => {
+      const host = !unknown.at || unknown.at.root < 0 ? UnknownIndex.EVERY_HOST : unknown.at.host;
+      for (const name of unknown.affects ?? []) {
+        for (const key of [`${name}\u0000${host}`, `${name}\u0000`]) if (!this.first.has(key)) this.first.set(key, position);
+      }
+    });
+  }
+
+  blinding(result: ControlResult): Unknown | undefined {
+    const names = [result.control.rule, result.control.id].filter((name): name is string => name !== undefined);
+    const keys = result.host === API_HOST ? names.map((name) => `${name}\u0000`) : names.flatMap((name) => [`${name}\u0000${result.host}`, `${name}\u0000${UnknownIndex.EVERY_HOST}`]);
+    const positions = keys.map((key) => this.first.get(key)).filter((position): position is number => position !== undefined);
+    return positions.length > 0 ? this.unknowns[Math.min(...positions)] : undefined;
+  }
 }
 
 /**
@@ -140,6 +183,7 @@ export function complianceReport(evaluation: ComplianceEvaluation, findings: Fin
       for (const r of finding.related) add(`${id}\u0000${r.host}`, finding);
     }
   }
+  const blinding = new UnknownIndex(unknowns);
   const totals = emptyTotals();
   const byHost = new Map<string, Totals>();
   const bySection = new Map<string, Totals>();
@@ -153,7 +197,7 @@ export function complianceReport(evaluation: ComplianceEvaluation, findings: Fin
       result.source = { origin: 'finding', at: linked[0].at, key: linked[0].ruleId };
     }
     if (result.status === 'PASS') {
-      const blind = unknowns.find((u) => affects(u, result));
+      const blind = blinding.blinding(result);
       if (blind) {
         result.status = 'UNKNOWN';
         result.reason = `${blind.what}: ${blind.why}; would be known from ${blind.supply}`;

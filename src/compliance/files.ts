@@ -133,7 +133,26 @@ function pkiFiles(subjects: Subjects, subject: Subject, select: 'tree' | '.crt' 
   return found.length ? files(found) : { kind: 'none', reason: `no ${select} files under ${dir}` };
 }
 
+/**
+ * The files a control judges on a host. A mode control and an owner control of one file
+ * (1.1.1 and 1.1.2) select the same files: each selection is made once per host.
+ */
 export function selectFiles(subjects: Subjects, subject: Subject, target: FileTarget, aspect: FileAspect): FileSelection {
+  let bySelector = selections.get(subject);
+  if (!bySelector) selections.set(subject, (bySelector = new Map()));
+  let written = targetKeys.get(target);
+  if (written === undefined) targetKeys.set(target, (written = JSON.stringify(target)));
+  const selector = `${aspect} ${written}`;
+  let selection = bySelector.get(selector);
+  if (!selection) bySelector.set(selector, (selection = selectUncached(subjects, subject, target, aspect)));
+  return selection;
+}
+
+const selections = new WeakMap<Subject, Map<string, FileSelection>>();
+/** A target as text (the same target in two controls is two objects with one meaning). */
+const targetKeys = new WeakMap<FileTarget, string>();
+
+function selectUncached(subjects: Subjects, subject: Subject, target: FileTarget, aspect: FileAspect): FileSelection {
   switch (target.kind) {
     case 'definition':
       return podSpec(subjects, subject, target.component);

@@ -199,7 +199,7 @@ function auditPolicyCheck(control: Control, subject: Subject, cluster: Cluster, 
   const mapped = resolveComponentPath(component, written.value);
   const broken = (reason: string): Verdict => ({ outcome: 'fail', reason, source, defects: [{ message: `kube-apiserver on ${subject.host}: ${reason}`, at: written.at, key: 'audit-policy', fixes: fixes() }] });
   if (!mapped.mounted) return broken(`--audit-policy-file=${written.value} is not inside any hostPath mount of the static pod: the apiserver cannot read it`);
-  const policy = cluster.manifests.find((m) => m.host === subject.host && m.hostPath === mapped.hostPath);
+  const policy = cluster.manifestsAt(subject.host, mapped.hostPath)[0];
   if (!cluster.fileFacts(subject.host, mapped.hostPath)) {
     return unknown(`--audit-policy-file names ${mapped.hostPath}, which is not in the scanned files`, `a copy of ${mapped.hostPath} from ${subject.host}`);
   }

@@ -4,13 +4,15 @@
  * replaces the old block in its file (bundles and combined cert+key files keep the rest);
  * embedded kubeconfig certificates are replaced in their field. CAs are never re-signed.
  */
-import * as x509 from '@peculiar/x509';
-import { createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import type { ChangeSet } from './changeset.js';
 import { lineRange, lineStarts } from './text.js';
 import { yamlValueRange } from './yaml-edit.js';
 import type { PlanStep } from './types.js';
 import { scanPem } from '../collectors/pem.js';
+import { certificateSpki } from '../collectors/der.js';
+import { certificateNames } from '../pki/der-certificate.js';
+import { buildLeafCertificate, keyIdentifier, type Signer } from '../pki/certificate-der.js';
 import { generateKeyPair, privateKeyPem, type KeyPair, type KeySpec, type PrivateKeyFormat } from '../pki/issue.js';
 import { issuersOf } from '../rules/lib/pki.js';
 import type { Certificate, KeyFile } from '../model/types.js';
@@ -34,12 +36,6 @@ function specOf(cert: Certificate, stronger: boolean): KeySpec {
   if (key.algorithm === 'ec') return { algorithm: 'ec', curve: key.curve === 'secp384r1' ? 'P-384' : 'P-256' };
   if (key.algorithm === 'ed25519') return { algorithm: 'ed25519' };
   return { algorithm: 'rsa', bits: stronger ? Math.max(2048, key.bits ?? 2048) : Math.max(key.bits ?? 2048, 2048) };
-}
-
-function webAlgorithm(spec: KeySpec): RsaHashedImportParams | EcKeyImportParams | Algorithm {
-  if (spec.algorithm === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  if (spec.algorithm === 'ec') return { name: 'ECDSA', namedCurve: spec.curve, hash: spec.curve === 'P-384' ? 'SHA-384' : 'SHA-256' };
-  return { name: 'Ed25519' };
 }
 
 /** Reads a private key file's first key (the fixer may read; rules never do). */
@@ -71,15 +67,6 @@ function readPrivateKey(cs: ChangeSet, key: KeyFile): KeyObject | undefined {
   }
 }
 
-async function toKeyPair(key: KeyObject, spec: KeySpec): Promise<KeyPair> {
-  const algorithm = webAlgorithm(spec);
-  const pkcs8 = key.export({ type: 'pkcs8', format: 'der' });
-  const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, algorithm as RsaHashedImportParams, true, ['sign']);
-  const publicKey = await webcrypto.subtle.importKey('spki', spki, algorithm as RsaHashedImportParams, true, ['verify']);
-  return { spec, keys: { privateKey, publicKey } as CryptoKeyPair };
-}
-
 /** `x.crt` ↔ `x.key`, `x.pem` ↔ `x-key.pem`: the names a key file beside its certificate has. */
 function stem(hostPath: string): string {
   return hostPath.replace(/(-key)?\.(crt|pem|key|cert)$/, '');
@@ -93,7 +80,7 @@ function stem(hostPath: string): string {
 export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: string): KeyFile | undefined {
   // A key embedded in a kubeconfig belongs to the certificate embedded beside it, and to no other.
   const sameKubeconfig = (k: KeyFile) => k.host === cert.host && embedded(k.hostPath).file === embedded(cert.hostPath).file;
-  const candidates = cs.cluster.keys.filter((k) => k.isPrivate && k.publicKey?.fingerprint === cert.publicKey.fingerprint && (!k.embeddedIn || (cert.embeddedIn && sameKubeconfig(k))));
+  const candidates = signingMaterialOf(cs).privateKeysOf(cert.publicKey.fingerprint).filter((k) => !k.embeddedIn || (cert.embeddedIn && sameKubeconfig(k)));
   const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
   const rank = (k: KeyFile) =>
     (k.host === cert.host && (k.hostPath === cert.hostPath || (k.embeddedIn !== undefined && sameKubeconfig(k))) ? 8 : 0) +
@@ -101,6 +88,60 @@ export function privateKeyFor(cs: ChangeSet, cert: Certificate, preferHost?: str
     (k.host === cert.host && dir(k.hostPath) === dir(cert.hostPath) ? 2 : 0) +
     (k.host === (preferHost ?? cert.host) ? 1 : 0);
   return [...candidates].sort((a, b) => rank(b) - rank(a))[0];
+}
+
+/**
+ * What signing needs of a CA, worked out once per run however many certificates it signs
+ * (a thousand kubelet certificates share one CA): the private keys by public key, the CA's
+ * key read and imported once, its key identifier.
+ */
+class SigningMaterial {
+  private keysByPublicKey?: Map<string, KeyFile[]>;
+  private readonly signingKeys = new Map<KeyFile | KeyObject, KeyObject | null>();
+  private readonly authorityKeyIds = new Map<string, Buffer>();
+
+  constructor(private readonly cs: ChangeSet) {}
+
+  /** The private keys in the tree whose public half has this fingerprint, in model order. */
+  privateKeysOf(publicKeyFingerprint: string): KeyFile[] {
+    if (!this.keysByPublicKey) {
+      this.keysByPublicKey = new Map();
+      for (const key of this.cs.cluster.keys) {
+        if (!key.isPrivate || !key.publicKey) continue;
+        const same = this.keysByPublicKey.get(key.publicKey.fingerprint);
+        if (same) same.push(key);
+        else this.keysByPublicKey.set(key.publicKey.fingerprint, [key]);
+      }
+    }
+    return this.keysByPublicKey.get(publicKeyFingerprint) ?? [];
+  }
+
+  /** A signer's private key: from its file (read once), or as this run created it. */
+  signingKey(source: KeyFile | KeyObject): KeyObject | undefined {
+    let key = this.signingKeys.get(source);
+    if (key === undefined) {
+      key = ('hostPath' in source ? readPrivateKey(this.cs, source) : source) ?? null;
+      this.signingKeys.set(source, key);
+    }
+    return key ?? undefined;
+  }
+
+  /** The CA's key identifier, as its certificates name it: its subjectKeyIdentifier, else computed from its key. */
+  authorityKeyId(signer: Certificate): Buffer {
+    let id = this.authorityKeyIds.get(signer.fingerprint);
+    if (!id) {
+      id = signer.subjectKeyId ? Buffer.from(signer.subjectKeyId, 'hex') : keyIdentifier(certificateSpki(signer.der));
+      this.authorityKeyIds.set(signer.fingerprint, id);
+    }
+    return id;
+  }
+}
+
+const signingMaterials = new WeakMap<ChangeSet, SigningMaterial>();
+function signingMaterialOf(cs: ChangeSet): SigningMaterial {
+  let material = signingMaterials.get(cs);
+  if (!material) signingMaterials.set(cs, (material = new SigningMaterial(cs)));
+  return material;
 }
 
 function planFor(request: ReissueRequest, signer: Certificate | undefined): PlanStep {
@@ -120,44 +161,53 @@ function planFor(request: ReissueRequest, signer: Certificate | undefined): Plan
 }
 
 /**
+ * What re-issuing a certificate comes to, worked out without touching the change set: a
+ * plan step (a CA, no CA key in the tree, no key of the certificate's own) or the new
+ * certificate. Re-issues are worked out many at once (their signing runs in the thread
+ * pool) and applied one by one in the findings' order (reissue, applyReissue).
+ */
+export type PreparedReissue = { kind: 'plan'; step: PlanStep } | { kind: 'issued'; cert: Certificate; pem: string; newKey?: { pair: KeyPair; file: KeyFile } };
+
+/**
  * Re-issues a certificate in place, or plans it when no CA key is in the tree. Returns
  * the new PEM when it was written.
  */
 export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: string, now: Date): Promise<string | undefined> {
+  return applyReissue(cs, await prepareReissue(cs, request, now), ruleId);
+}
+
+/** Puts a prepared re-issue into the change set: the plan step, or the certificate (and its new key). */
+export function applyReissue(cs: ChangeSet, prepared: PreparedReissue, ruleId: string): string | undefined {
+  if (prepared.kind === 'plan') {
+    cs.addPlan(prepared.step, ruleId);
+    return undefined;
+  }
+  if (!replaceCertificate(cs, prepared.cert, prepared.pem, ruleId)) return undefined;
+  if (prepared.newKey) replaceKey(cs, prepared.newKey.file, prepared.newKey.pair, ruleId);
+  return prepared.pem;
+}
+
+/** The new certificate for a request, or the plan step instead; reads the change set, never changes it. */
+export async function prepareReissue(cs: ChangeSet, request: ReissueRequest, now: Date): Promise<PreparedReissue> {
   const { cert } = request;
   if (cert.isCA) {
-    cs.addPlan({ title: `Rotate the CA ${cert.hostPath} on ${cert.host} (${request.why}): kaudit never re-signs an existing CA`, commands: ['kubeadm certs renew --help   # or your CA rotation procedure: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'] }, ruleId);
-    return undefined;
+    const step = { title: `Rotate the CA ${cert.hostPath} on ${cert.host} (${request.why}): kaudit never re-signs an existing CA`, commands: ['kubeadm certs renew --help   # or your CA rotation procedure: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'] };
+    return { kind: 'plan', step };
   }
   const signers = request.signedWith ? [request.signedWith.cert] : (request.signers ?? issuersOf(cs.cluster, cert));
   const signer = request.signedWith?.cert ?? signers.find((s) => privateKeyFor(cs, s, cert.host));
   const signerKeyFile = !request.signedWith && signer ? privateKeyFor(cs, signer, cert.host) : undefined;
-  const signerKey = request.signedWith?.key ?? (signerKeyFile && readPrivateKey(cs, signerKeyFile));
-  if (!signer || !signerKey) {
-    cs.addPlan(planFor(request, signers[0]), ruleId);
-    return undefined;
-  }
+  const signerKeySource = request.signedWith?.key ?? signerKeyFile;
+  const material = signingMaterialOf(cs);
+  const signerKey = signerKeySource && material.signingKey(signerKeySource);
+  if (!signer || !signerKey) return { kind: 'plan', step: planFor(request, signers[0]) };
   // The certificate's own key, where it is (the same file for combined files), unless a new one is asked for.
   const ownKeyFile = privateKeyFor(cs, cert, cert.host);
+  if (!ownKeyFile) return { kind: 'plan', step: planFor(request, signer) };
   const spec = specOf(cert, !!request.newKey);
-  let pair: KeyPair;
-  let newKey: KeyPair | undefined;
-  if (ownKeyFile && !request.newKey) {
-    const own = readPrivateKey(cs, ownKeyFile);
-    if (!own) return void cs.skipped.push({ file: cs.ref(ownKeyFile.host, ownKeyFile.hostPath).file, message: 'private key cannot be read; certificate not re-issued' });
-    pair = await toKeyPair(own, spec);
-  } else if (ownKeyFile) {
-    newKey = await generateKeyPair(spec);
-    pair = newKey;
-  } else {
-    cs.addPlan(planFor(request, signer), ruleId);
-    return undefined;
-  }
-
-  const original = new x509.X509Certificate(new Uint8Array(cert.der));
-  const signerCert = new x509.X509Certificate(new Uint8Array(signer.der));
-  const signerSpec = specOf(signer, false);
-  const signerPair = await toKeyPair(signerKey, signerSpec);
+  // Kept, the key needs no reading: the new certificate carries the public half the old one does.
+  const newKey = request.newKey ? await generateKeyPair(spec) : undefined;
+  const spki = newKey ? Buffer.from(await webcrypto.subtle.exportKey('spki', newKey.keys.publicKey)) : certificateSpki(cert.der);
   // Valid from before both the real clock and --now, for a year (kubeadm's renewal period), never past the CA.
   const start = Math.min(Date.now(), now.getTime()) - 5 * 60_000;
   const notAfter = new Date(Math.min(Math.max(Date.now(), now.getTime()) + 365 * DAY, signer.notAfter.getTime()));
@@ -165,33 +215,32 @@ export async function reissue(cs: ChangeSet, request: ReissueRequest, ruleId: st
   const dns = new Set(cert.dnsNames);
   for (const name of request.addNames ?? []) (/^[\d.]+$/.test(name) || name.includes(':') ? ips : dns).add(name);
   const usages = new Set([...(cert.extendedKeyUsage ?? []), ...(request.usages ?? [])]);
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | (spec.algorithm === 'rsa' ? x509.KeyUsageFlags.keyEncipherment : 0), true),
-  ];
-  const ekus = [...usages].map((u) => EKU_OIDS[u] ?? u).filter((oid) => /^[\d.]+$/.test(oid));
-  if (ekus.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(ekus));
-  const altNames = [...[...dns].map((value) => ({ type: 'dns' as const, value })), ...[...ips].map((value) => ({ type: 'ip' as const, value }))];
-  if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames));
-  extensions.push(await x509.SubjectKeyIdentifierExtension.create(pair.keys.publicKey));
-  extensions.push(await x509.AuthorityKeyIdentifierExtension.create(signerCert));
-  const serial = webcrypto.getRandomValues(new Uint8Array(8));
-  serial[0] &= 0x7f;
-  const issued = await x509.X509CertificateGenerator.create({
-    serialNumber: Buffer.from(serial).toString('hex'),
-    subject: original.subject,
-    issuer: signerCert.subject,
+  const serial = randomBytes(8);
+  serial[0] = (serial[0] & 0x7f) || 1; // positive, and eight bytes long in DER
+  const der = buildLeafCertificate({
+    serial,
+    // The names as they are encoded: the issuer byte for byte the CA's subject.
+    issuerName: certificateNames(signer.der).subject,
+    subjectName: certificateNames(cert.der).subject,
     notBefore: new Date(start),
     notAfter,
-    signingAlgorithm: webAlgorithm(signerSpec),
-    publicKey: pair.keys.publicKey,
-    signingKey: signerPair.keys.privateKey,
-    extensions,
+    spki,
+    keyUsages: spec.algorithm === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+    extendedKeyUsages: [...usages].map((u) => EKU_OIDS[u] ?? u).filter((oid) => /^[\d.]+$/.test(oid)),
+    dnsNames: [...dns],
+    ipAddresses: [...ips],
+    authorityKeyId: material.authorityKeyId(signer),
+    signer: signerOf(signer, signerKey),
   });
-  const pem = issued.toString('pem') + '\n';
-  if (!replaceCertificate(cs, cert, pem, ruleId)) return undefined;
-  if (newKey && ownKeyFile) replaceKey(cs, ownKeyFile, newKey, ruleId);
-  return pem;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+  return { kind: 'issued', cert, pem, ...(newKey ? { newKey: { pair: newKey, file: ownKeyFile } } : {}) };
+}
+
+/** How a CA signs: its key, and the digest its key size calls for (SHA-384 for P-384, as WebCrypto signed before). */
+function signerOf(signer: Certificate, key: KeyObject): Signer {
+  const spec = specOf(signer, false);
+  if (spec.algorithm === 'ec') return { key, algorithm: 'ec', hash: spec.curve === 'P-384' ? 'sha384' : 'sha256' };
+  return { key, algorithm: spec.algorithm, hash: 'sha256' };
 }
 
 /** Replaces the PEM block of a certificate (or its kubeconfig field) with new PEM. */

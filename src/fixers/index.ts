@@ -4,7 +4,7 @@
  */
 import path from 'node:path/posix';
 import { ChangeSet } from './changeset.js';
-import { reissue } from './certs.js';
+import { applyReissue, prepareReissue, reissue } from './certs.js';
 import { newEtcdCa } from './etcd-ca.js';
 import { applyContinuationRemovals, removeFlag, setFlag } from './flags.js';
 import { enableSecretsEncryption, removeDistributionFlag } from './distribution-args.js';
@@ -284,17 +284,54 @@ function mergeReissues(findings: Finding[]): Array<{ intent: FixIntent; ruleId: 
   return out;
 }
 
+type WorkItem = ReturnType<typeof mergeReissues>[number];
+
+/** How many re-issues are worked out at once: enough to keep the thread pool's signing busy. */
+const REISSUES_AT_ONCE = 64;
+
+/** The re-issues in a row from `start` (at most REISSUES_AT_ONCE): they read the tree, and change nothing until applied. */
+function reissuesFrom(work: WorkItem[], start: number): Array<WorkItem & { intent: Reissue }> {
+  const run: Array<WorkItem & { intent: Reissue }> = [];
+  for (let i = start; i < work.length && run.length < REISSUES_AT_ONCE; i++) {
+    const item = work[i];
+    if (item.intent.kind !== 'reissue') break;
+    run.push(item as WorkItem & { intent: Reissue });
+  }
+  return run;
+}
+
+/** Works a row of re-issues out together, then applies them in their order (the plan is the same as one by one). */
+async function applyReissues(cs: ChangeSet, run: Array<WorkItem & { intent: Reissue }>, now: Date): Promise<void> {
+  const prepared = await Promise.allSettled(run.map(({ intent }) => prepareReissue(cs, intent, now)));
+  prepared.forEach((outcome, i) => {
+    const { ruleId, file } = run[i];
+    try {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      applyReissue(cs, outcome.value, ruleId);
+    } catch (error) {
+      cs.skipped.push({ file, message: `${ruleId}: ${(error as Error).message}` });
+    }
+  });
+}
+
 /** Every change the findings' fixes make, merged; conflicts and skipped fixes are listed in it. */
 export async function planFixes(cluster: Cluster, findings: Finding[], options: FixOptions): Promise<ChangeSet> {
   const cs = new ChangeSet(cluster);
   const work = mergeReissues(findings);
-  for (const [index, { intent, ruleId, file }] of work.entries()) {
-    try {
-      await apply(cs, intent, ruleId, options);
-    } catch (error) {
-      cs.skipped.push({ file, message: `${ruleId}: ${(error as Error).message}` });
+  for (let index = 0; index < work.length; ) {
+    const reissues = reissuesFrom(work, index);
+    if (reissues.length > 0) {
+      await applyReissues(cs, reissues, options.now);
+      index += reissues.length;
+    } else {
+      const { intent, ruleId, file } = work[index++];
+      try {
+        await apply(cs, intent, ruleId, options);
+      } catch (error) {
+        cs.skipped.push({ file, message: `${ruleId}: ${(error as Error).message}` });
+      }
     }
-    options.onProgress?.(index + 1, work.length);
+    options.onProgress?.(index, work.length);
   }
   applyListEdits(cs, (component, flag, item, ruleId) => {
     // A plugin that needs a configuration gets it in the same run, or the apiserver does not start.

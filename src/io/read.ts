@@ -95,31 +95,47 @@ export function isInside(root: string, real: string): boolean {
   return real === root || root === path.sep || real.startsWith(`${root}${path.sep}`);
 }
 
-/** Reads an open file to its end, or to one byte past the limit. */
-function readToEnd(fd: number, limit: number): Buffer {
-  const chunks: Buffer[] = [];
+/**
+ * Reads an open file to its end, or to one byte past the limit. `expected` (the size fstat
+ * gave) sizes the buffer: a regular file is read in one call; a /proc file, which says it
+ * is empty, grows the buffer as it is read to its end.
+ */
+function readToEnd(fd: number, limit: number, expected = 0): Buffer {
+  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, expected > 0 ? expected + 1 : CHUNK));
   let total = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+    if (total === buffer.length) {
+      if (total > limit) throw overLimit(limit);
+      const larger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+      buffer.copy(larger, 0, 0, total);
+      buffer = larger;
+    }
     let read: number;
     try {
-      read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      read = fs.readSync(fd, buffer, total, buffer.length - total, null);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break; // nothing more without waiting
       throw systemError(error);
     }
     if (read === 0) break;
-    chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
     total += read;
     if (total > limit) throw overLimit(limit);
+    if (total === expected) break; // the size fstat gave: no read more to find the end
   }
-  return Buffer.concat(chunks, total);
+  // A buffer much larger than its contents (a /proc file) is not kept alive by them.
+  return total * 2 < buffer.length ? Buffer.from(buffer.subarray(0, total)) : buffer.subarray(0, total);
 }
 
 export interface TreeReadOptions {
   kind: FileKind;
   /** The real path of the scanned folder the file must be inside (links resolved). */
   within?: string;
+  /**
+   * What lstat told of the path moments ago (the folder walk that found the file): it is
+   * not asked again. The open file is still judged by its own fstat, and must be the same
+   * file (device and inode) as the one examined.
+   */
+  examined?: fs.Stats;
 }
 
 export interface FileRead {
@@ -135,7 +151,7 @@ export function readTreeFile(real: string, options: TreeReadOptions): FileRead {
   const limit = SIZE_LIMITS[options.kind];
   let before: fs.Stats;
   try {
-    before = fs.lstatSync(real);
+    before = options.examined ?? fs.lstatSync(real);
   } catch (error) {
     throw systemError(error);
   }
@@ -157,7 +173,7 @@ export function readTreeFile(real: string, options: TreeReadOptions): FileRead {
       if (opened !== undefined && !isInside(options.within, opened)) throw new ReadRefused('leads outside the scanned folder; not read');
     }
     if (stat.size > limit) throw overLimit(limit, stat.size);
-    return { data: readToEnd(fd, limit), stat };
+    return { data: readToEnd(fd, limit, stat.size), stat };
   } finally {
     fs.closeSync(fd);
   }
@@ -187,7 +203,7 @@ export function readUserFile(file: string, kind: FileKind = 'user'): Buffer {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw refusedType(stat);
     if (stat.size > limit) throw overLimit(limit, stat.size);
-    return readToEnd(fd, limit);
+    return readToEnd(fd, limit, stat.size);
   } finally {
     fs.closeSync(fd);
   }

@@ -40,12 +40,13 @@ export function isSecretSetting(name: string, value: string): boolean {
 
 /** A value with the password of a URL (`https://user:pass@host`) masked. */
 export function maskUrlPassword(value: string): string {
+  if (!value.includes('://')) return value;
   return value.replace(/([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^@\s/]+@/gi, `$1${MASK}@`);
 }
 
 /** Whether a value carries a password inside a URL. */
 export function hasUrlPassword(value: string): boolean {
-  return /[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:[^@\s/]+@/i.test(value);
+  return value.includes('://') && /[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:[^@\s/]+@/i.test(value);
 }
 
 /** A setting's value as outputs print it. */
@@ -110,6 +111,20 @@ export class SecretValues {
     return this.values.size;
   }
 
+  /** Every known form, in the order learnt: what a worker thread hands back with a host's model. */
+  forms(): string[] {
+    return [...this.values];
+  }
+
+  /** Learns the forms another scan's SecretValues knew (as `forms()` gave them). */
+  addForms(forms: Iterable<string>): void {
+    for (const form of forms) {
+      if (this.values.has(form)) continue;
+      this.values.add(form);
+      this.pattern = undefined;
+    }
+  }
+
   has(value: string): boolean {
     return this.values.has(value.trim());
   }
@@ -156,6 +171,8 @@ function scalarText(value: unknown): string | undefined {
 
 /** The password of every URL in a text. */
 export function urlPasswords(text: string): string[] {
+  // Most values hold no URL: the pattern, tried at every letter, costs far more than this test.
+  if (!text.includes('://')) return [];
   return [...text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:([^@\s/]+)@/gi)].map((m) => m[1]);
 }
 

@@ -3,7 +3,7 @@
  * findings, then what the configuration and suppressions make of them. `kaudit scan`
  * and `kaudit fix` both run it; the CLI only parses options and prints.
  */
-import { collect } from '../collectors/index.js';
+import { collectParallel } from '../collectors/index.js';
 import { runRules } from '../engine.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Finding, Level } from '../model/finding.js';
@@ -16,6 +16,7 @@ import { parseWindow } from '../cli/options.js';
 import { applySuppressions } from './suppressions.js';
 import { buildComplianceReport, evaluateCompliance, withBenchmarkFindings } from '../compliance/index.js';
 import { ruleById } from '../rules/index.js';
+import { timed, timedAsync } from '../util/timing.js';
 
 export interface LiveOptions {
   kubeconfig?: string;
@@ -44,6 +45,8 @@ export interface ScanOptions extends LiveOptions {
   config?: string;
   /** --benchmark: `cis` (the version that fits the cluster) or a benchmark id; else the config file's. */
   benchmark?: string;
+  /** --jobs: worker threads that read hosts (default 1: the main thread reads them). */
+  jobs?: number;
 }
 
 const DEFAULT_EXPIRY_WINDOW_DAYS = 30;
@@ -109,15 +112,15 @@ export async function scan(paths: string[], options: ScanOptions, toolVersion: s
   if (paths.length === 0 && !options.hostRoots?.length && !hasLiveSources(options)) {
     throw new UsageError('nothing to scan: give a PATH, --host-root, --kubeconfig (or --in-cluster) or --etcd-endpoints');
   }
-  const cluster = collect(paths, options.hostRoots ?? []);
-  await collectLive(cluster, options);
+  const cluster = await timedAsync('collect', () => collectParallel(paths, options.hostRoots ?? [], { jobs: options.jobs ?? 1 }));
+  await timedAsync('live sources', () => collectLive(cluster, options));
   const expiryWindowDays = options.expiryWindowDays ?? (config?.expiryWindow ? parseWindow(config.expiryWindow) : DEFAULT_EXPIRY_WINDOW_DAYS);
   const context = { now: options.now, expiryWindowDays };
   let findings = runRules(cluster, rules.filter((rule) => !rule.benchmarkOnly), context);
-  const evaluation = benchmark ? evaluateCompliance(cluster, benchmark, (id) => ruleById(id) !== undefined) : undefined;
-  if (evaluation) findings = withBenchmarkFindings(cluster, rules, findings, evaluation, context);
-  const { findings: kept, suppressed, unused } = waiveFindings(cluster, findings, rules, config, options);
-  const compliance = evaluation ? buildComplianceReport(evaluation, [...kept, ...suppressed.map((s) => s.finding)], cluster) : undefined;
+  const evaluation = benchmark ? timed('compliance: evaluation', () => evaluateCompliance(cluster, benchmark, (id) => ruleById(id) !== undefined)) : undefined;
+  if (evaluation) findings = timed('compliance: findings', () => withBenchmarkFindings(cluster, rules, findings, evaluation, context));
+  const { findings: kept, suppressed, unused } = timed('suppressions', () => waiveFindings(cluster, findings, rules, config, options));
+  const compliance = evaluation ? timed('compliance: report', () => buildComplianceReport(evaluation, [...kept, ...suppressed.map((s) => s.finding)], cluster)) : undefined;
   return { cluster, findings: kept, suppressed, unusedSuppressions: unused, rules, now: options.now, expiryWindowDays, toolVersion, ...(compliance ? { compliance } : {}) };
 }
 

@@ -9,7 +9,7 @@ const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz']);
 /** From 1.32 an AuthenticationConfiguration may allow anonymous requests on the health endpoints only. */
 function anonymousLimitedToHealth(cluster: Cluster, apiserver: Component): boolean | undefined {
   const ref = cluster.referenceOf(apiserver, 'authentication-config');
-  const config = ref && cluster.manifests.find((m) => m.host === ref.host && m.hostPath === ref.hostPath && m.kind === 'AuthenticationConfiguration');
+  const config = ref && cluster.manifestsAt(ref.host, ref.hostPath).find((m) => m.kind === 'AuthenticationConfiguration');
   if (!config) return undefined;
   const anonymous = asRecord(asRecord(config.data)?.anonymous);
   if (!anonymous?.enabled) return true;

@@ -8,7 +8,7 @@ const DAY_MS = 24 * 3600_000;
 
 function kubeconfigOf(cluster: Cluster, kubelet: Component, flag: string): Kubeconfig | undefined {
   const ref = cluster.referenceOf(kubelet, flag);
-  return ref?.exists ? cluster.kubeconfigs.find((k) => k.host === ref.host && k.hostPath === ref.hostPath) : undefined;
+  return ref?.exists ? cluster.kubeconfigAt(ref.host, ref.hostPath) : undefined;
 }
 
 /** The kubelet's own kubeconfig names a client certificate that is there: TLS bootstrap is done. */

@@ -12,21 +12,12 @@ export const KUBEADM_PKI = '/etc/kubernetes/pki';
  * kubeadm's folder.
  */
 export function pkiFolderOf(cluster: Cluster, host: string): string | undefined {
-  let byHost = clientCaFolders.get(cluster);
-  if (!byHost) {
-    // Asked once per key file: the folders of every host's client CA, found in one pass.
-    byHost = new Map();
-    for (const ref of cluster.fileRefs) {
-      if (ref.setting === 'client-ca-file' && ref.owner?.kind === 'kube-apiserver' && ref.owner.definedAt.root >= 0) byHost.set(ref.host, path.dirname(ref.hostPath));
-    }
-    clientCaFolders.set(cluster, byHost);
-  }
-  const dir = byHost.get(host);
+  const apiserver = cluster.componentsOn(host).find((c) => c.kind === 'kube-apiserver' && c.definedAt.root >= 0);
+  const clientCa = apiserver ? cluster.referenceOf(apiserver, 'client-ca-file') : undefined;
+  const dir = clientCa ? path.dirname(clientCa.hostPath) : undefined;
   if (dir && dir !== '/' && cluster.fileFacts(host, dir)?.isDirectory) return dir;
   return cluster.fileFacts(host, KUBEADM_PKI)?.isDirectory ? KUBEADM_PKI : undefined;
 }
-
-const clientCaFolders = new WeakMap<Cluster, Map<string, string>>();
 
 /** Whether a private key file is one that CIS 1.1.21 judges: a `.key` file under the PKI folder. */
 export function isPkiKeyFile(cluster: Cluster, host: string, hostPath: string): boolean {

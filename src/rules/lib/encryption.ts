@@ -16,7 +16,7 @@ export function encryptionOf(cluster: Cluster, apiserver: Component): Encryption
   for (const flag of ENCRYPTION_FLAGS) {
     const ref = cluster.referenceOf(apiserver, flag);
     if (!ref) continue;
-    const config = cluster.manifests.find((m) => m.host === ref.host && m.hostPath === ref.hostPath && ENCRYPTION_KINDS.has(m.kind ?? ''));
+    const config = cluster.manifestsAt(ref.host, ref.hostPath).find((m) => ENCRYPTION_KINDS.has(m.kind ?? ''));
     return config ? { ref, config } : { ref };
   }
   return undefined;

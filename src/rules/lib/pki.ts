@@ -1,5 +1,4 @@
-import type { KeyObject } from 'node:crypto';
-import { x509Of } from '../../pki/x509.js';
+import { namesAsIssuer, signatureVerifies } from '../../pki/signatures.js';
 import type { Cluster } from '../../model/cluster.js';
 import type { Certificate, ComponentKind, FileReference, KeyFile, SourceLocation } from '../../model/types.js';
 
@@ -12,36 +11,13 @@ export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-const signatureCache = new Map<string, boolean>();
-const publicKeys = new WeakMap<Buffer, KeyObject>();
-function publicKeyOf(cert: Certificate): KeyObject {
-  let key = publicKeys.get(cert.der);
-  if (!key) {
-    key = x509Of(cert.der).publicKey; // a getter that builds a new KeyObject on every call
-    publicKeys.set(cert.der, key);
-  }
-  return key;
-}
-
 /**
  * Whether `ca` issued `cert`: the names and key identifiers match and the signature
  * verifies. Unlike OpenSSL's check_issued, a signer without CA:TRUE or keyCertSign
  * still counts, so pki/wrong-usage can name it.
  */
 export function signedBy(cert: Certificate, ca: Certificate): boolean {
-  if (cert.issuer !== ca.subject) return false;
-  if (cert.authorityKeyId && ca.subjectKeyId && cert.authorityKeyId !== ca.subjectKeyId) return false;
-  const cacheKey = `${cert.fingerprint}:${ca.fingerprint}`;
-  let result = signatureCache.get(cacheKey);
-  if (result === undefined) {
-    try {
-      result = x509Of(cert.der).verify(publicKeyOf(ca));
-    } catch {
-      result = false;
-    }
-    signatureCache.set(cacheKey, result);
-  }
-  return result;
+  return namesAsIssuer(cert, ca) && signatureVerifies(cert, ca);
 }
 
 export function isSelfSigned(cert: Certificate): boolean {
@@ -164,7 +140,7 @@ export function certificateUses(cluster: Cluster): CertUse[] {
       component = ref.owner.kind;
     } else {
       role = ref.purpose === 'ca' ? 'ca' : 'client'; // a kubeconfig's client certificate or cluster CA
-      component = cluster.kubeconfigs.find((k) => k.refs.includes(ref))?.usedBy;
+      component = cluster.kubeconfigOf(ref)?.usedBy;
     }
     if (!role) continue;
     const certs = cluster.certificatesAt(ref.host, ref.hostPath);

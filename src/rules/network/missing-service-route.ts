@@ -26,9 +26,9 @@ export default defineRule({
     if (!apiserverRange) return;
     const services = apiserverRange.cidrs;
     context.each(cluster.hosts, (host) => {
-      const routes = cluster.routes.filter((r) => r.host === host.name);
+      const routes = cluster.routesOn(host.name);
       if (routes.length === 0) return; // the routes of this host are not known
-      if (cluster.components.some((c) => c.host === host.name && c.kind === 'kube-proxy')) return;
+      if (cluster.componentsOn(host.name).some((c) => c.kind === 'kube-proxy')) return;
       for (const service of services) {
         // A default route "covers" every address, but its gateway knows nothing of Service IPs.
         const covered = routes.some((r) => {
@@ -44,7 +44,7 @@ export default defineRule({
           key: `service-route:${formatCidr(service)}`,
           fix: [
             { kind: 'plan', steps: [{ title: `On ${host.name}, route the service network through ${iface} (or run kube-proxy there)`, commands: [`ip route add ${formatCidr(service)} dev ${iface}`] }] },
-            ...routeDropIn(cluster.networkFiles.filter((n) => n.host === host.name), iface, formatCidr(service)),
+            ...routeDropIn(cluster.networkFilesOn(host.name), iface, formatCidr(service)),
           ],
         });
       }

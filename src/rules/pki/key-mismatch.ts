@@ -50,7 +50,7 @@ function pairsOf(cluster: Cluster): Pair[] {
 /** A certificate file that was read and holds no certificate (a key, or nothing PEM), as opposed to one that could not be read. */
 function holdsNoCertificate(cluster: Cluster, ref: FileReference): boolean {
   if (ref.hostPath.includes('#')) return false; // embedded data is parsed where it is read
-  const read = cluster.hosts.find((h) => h.name === ref.host)?.filesRead?.has(ref.hostPath) ?? false;
+  const read = cluster.hostNamed(ref.host)?.filesRead?.has(ref.hostPath) ?? false;
   return read && cluster.certificatesAt(ref.host, ref.hostPath).length === 0;
 }
 

@@ -43,7 +43,7 @@ function apiserverNeeds(cluster: Cluster, apiserver: Component): Need[] {
   }
   const advertise = setting(apiserver, 'advertise-address');
   if (advertise) needs.push({ name: advertise.value, why: '--advertise-address' });
-  const kubelet = cluster.components.find((c) => c.kind === 'kubelet' && c.host === apiserver.host);
+  const kubelet = cluster.componentsOn(apiserver.host).find((c) => c.kind === 'kubelet');
   const domain = (kubelet && setting(kubelet, 'cluster-domain')?.value) || DEFAULT_CLUSTER_DOMAIN;
   for (const name of ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${domain}`]) {
     needs.push({ name, why: 'the in-cluster name of the API' });
