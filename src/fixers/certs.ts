@@ -163,8 +163,8 @@ function planFor(request: ReissueRequest, signer: Certificate | undefined): Plan
 /**
  * What re-issuing a certificate comes to, worked out without touching the change set: a
  * plan step (a CA, no CA key in the tree, no key of the certificate's own) or the new
- * certificate. Re-issues are worked out many at once (their signing runs in the thread
- * pool) and applied one by one in the findings' order (reissue, applyReissue).
+ * certificate. Re-issues are worked out many at once (new keys are generated in the thread
+ * pool, several at a time) and applied one by one in the findings' order (applyReissue).
  */
 export type PreparedReissue = { kind: 'plan'; step: PlanStep } | { kind: 'issued'; cert: Certificate; pem: string; newKey?: { pair: KeyPair; file: KeyFile } };
 

@@ -286,7 +286,7 @@ function mergeReissues(findings: Finding[]): Array<{ intent: FixIntent; ruleId: 
 
 type WorkItem = ReturnType<typeof mergeReissues>[number];
 
-/** How many re-issues are worked out at once: enough to keep the thread pool's signing busy. */
+/** How many re-issues are worked out at once: enough to keep the thread pool busy generating new keys. */
 const REISSUES_AT_ONCE = 64;
 
 /** The re-issues in a row from `start` (at most REISSUES_AT_ONCE): they read the tree, and change nothing until applied. */
