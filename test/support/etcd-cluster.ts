@@ -33,15 +33,37 @@ export function etcdAvailable(): boolean {
   return ['/usr/bin/etcd', '/usr/local/bin/etcd'].some((p) => fs.existsSync(p));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A loopback port nothing listens on, below the kernel's ephemeral range: a port taken from
+ * that range (port 0) can be handed to another test's outgoing connection between this
+ * check and etcd's bind. Each port is handed out once per test process.
+ */
+const handedOut = new Set<number>();
+function ephemeralLow(): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function listensFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+async function freePort(): Promise<number> {
+  const low = 10_000;
+  const high = Math.max(low + 1000, ephemeralLow()) - 1;
+  for (;;) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await listensFree(port)) return port;
+  }
 }
 
 function healthy(url: string, ca: Buffer | undefined, cert: Buffer | undefined, key: Buffer | undefined): Promise<boolean> {
@@ -57,8 +79,21 @@ function healthy(url: string, ca: Buffer | undefined, cert: Buffer | undefined, 
   });
 }
 
+/** A member that exited before it was healthy because its port was taken after all: the cluster is started again on other ports. */
+class PortTaken extends Error {}
+
 /** Starts `size` members that bootstrap together; resolves when every one is healthy. */
 export async function startEtcdCluster(size: number, options: { tls?: boolean } = {}): Promise<EtcdCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(size, options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOnce(size: number, options: { tls?: boolean }): Promise<EtcdCluster> {
   const tls = options.tls ?? true;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaudit-etcd-'));
   const pki = new PkiFactory();
@@ -103,23 +138,23 @@ export async function startEtcdCluster(size: number, options: { tls?: boolean } 
   const certBuf = tls ? fs.readFileSync(cert) : undefined;
   const keyBuf = tls ? fs.readFileSync(key) : undefined;
   const deadline = Date.now() + 30_000;
+  const logOf = (member: EtcdMember) => fs.readFileSync(path.join(dir, `${member.name}.log`), 'utf8');
   for (const member of members) {
     while (!(await healthy(member.clientUrl, caBuf, certBuf, keyBuf))) {
-      if (Date.now() > deadline) throw new Error(`etcd ${member.name} did not become healthy: ${fs.readFileSync(path.join(dir, `${member.name}.log`), 'utf8').slice(-2000)}`);
+      const exited = members.find((m) => m.process?.exitCode !== null && m.process?.exitCode !== undefined);
+      if (exited && /address already in use/.test(logOf(exited))) {
+        await Promise.all(members.map(stopProcess));
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw new PortTaken(`etcd ${exited.name}: its port was taken`);
+      }
+      if (Date.now() > deadline) {
+        const log = logOf(member).slice(-2000);
+        await Promise.all(members.map(stopProcess));
+        throw new Error(`etcd ${member.name} did not become healthy: ${log}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  const stopProcess = (m: EtcdMember) =>
-    new Promise<void>((resolve) => {
-      const child = m.process;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
   return {
     dir,
     members,
@@ -133,4 +168,17 @@ export async function startEtcdCluster(size: number, options: { tls?: boolean } 
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function stopProcess(m: EtcdMember): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const child = m.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
