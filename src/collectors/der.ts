@@ -133,7 +133,7 @@ export function readCertificateDetails(der: Buffer): DerDetails {
 
 // --- Public keys, read from DER without building KeyObjects (the costly part of a scan) ---
 
-function encodeTlv(tag: number, content: Buffer): Buffer {
+export function encodeTlv(tag: number, content: Buffer): Buffer {
   const length = content.length;
   let header: number[];
   if (length < 0x80) header = [tag, length];
@@ -170,10 +170,17 @@ export interface SpkiFacts {
 
 /** The SubjectPublicKeyInfo of a DER certificate, as bytes. */
 export function certificateSpki(der: Buffer): Buffer {
+  return whole(der, tbsFields(der)[5]);
+}
+
+/**
+ * The fields of a certificate's TBSCertificate after its optional [0] version: serial,
+ * signature algorithm, issuer, validity, subject, key, then the optional ones.
+ */
+export function tbsFields(der: Buffer): Tlv[] {
   const [tbs] = children(der, readTlv(der, 0));
   const fields = children(der, tbs);
-  const offset = fields[0].tag === 0xa0 ? 1 : 0; // the optional [0] version
-  return whole(der, fields[offset + 5]);
+  return fields[0].tag === 0xa0 ? fields.slice(1) : fields;
 }
 
 function integerBits(buf: Buffer, tlv: Tlv): number {

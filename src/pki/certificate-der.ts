@@ -7,18 +7,11 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { parseAddress } from '../util/net.js';
-import { children, readTlv } from '../collectors/der.js';
+import { children, encodeTlv, readTlv } from '../collectors/der.js';
 
-function lengthBytes(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
+/** A TLV of the given content, joined (der.ts writes the tag and length). */
 function tlv(tag: number, ...content: Buffer[]): Buffer {
-  const body = Buffer.concat(content);
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(body.length), body]);
+  return encodeTlv(tag, Buffer.concat(content));
 }
 
 const sequence = (...content: Buffer[]) => tlv(0x30, ...content);

@@ -9,7 +9,7 @@
  * (test/pki/der-certificate.test.ts compares the two).
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { children, oidString, readTlv, whole, type Tlv } from '../collectors/der.js';
+import { children, oidString, readTlv, tbsFields, whole, type Tlv } from '../collectors/der.js';
 import { x509Of } from './x509.js';
 
 /** What X509Certificate would say of these fields (subject and issuer in its multi-line form). */
@@ -319,10 +319,8 @@ export function readCertificateFields(der: Buffer): CertificateFields | undefine
 
 /** The issuer and subject Names of a certificate, as encoded (any version of certificate). */
 export function certificateNames(der: Buffer): { issuer: Buffer; subject: Buffer } {
-  const [tbs] = children(der, readTlv(der, 0));
-  const fields = children(der, tbs);
-  const offset = fields[0].tag === 0xa0 ? 1 : 0; // the optional [0] version
-  return { issuer: whole(der, fields[offset + 2]), subject: whole(der, fields[offset + 4]) };
+  const fields = tbsFields(der);
+  return { issuer: whole(der, fields[2]), subject: whole(der, fields[4]) };
 }
 
 /** The same fields, as node:crypto's X509Certificate prints them (it throws on a certificate OpenSSL cannot read). */
