@@ -216,7 +216,6 @@ function tbsFieldsOf(der: Buffer, tbs: Tlv): Tlv[] {
   if (version.length !== 1 || version[0].end - version[0].start !== 1 || der[version[0].start] !== 2) throw new NotPlain();
   if (fields.length > 8 || (fields.length === 8 && fields[7].tag !== 0xa3)) throw new NotPlain();
   algorithmIdentifier(der, fields[2]);
-  checkPublicKey(der, fields[6]);
   return fields;
 }
 
@@ -296,6 +295,8 @@ function algorithmIdentifier(der: Buffer, algorithm: Tlv): void {
 export function readCertificateFields(der: Buffer): CertificateFields | undefined {
   try {
     const { tbsFields } = partsOf(der);
+    // The key is checked where the certificate is read, not again for each signature it verifies.
+    checkPublicKey(der, tbsFields[6]);
     const [, serial, , issuer, validity, subject] = tbsFields;
     const times = inside(der, validity);
     if (times.length !== 2) throw new NotPlain();
