@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { generateKeyPair, privateKeyPem, publicKeyPem, type KeyPair } from '../../src/pki/issue.js';
 import type { Issued, PkiFactory } from './pki.js';
 import type { TreeWriter } from './tree.js';
+import { writePair } from './hosts.js';
 
 export interface KopsNode {
   name: string;
@@ -59,11 +60,6 @@ export async function makeKopsCAs(pki: PkiFactory): Promise<KopsCAs> {
 
 const CERT = 0o644;
 const KEY = 0o600;
-
-function pair(tree: TreeWriter, host: string, base: string, issued: Issued): void {
-  tree.write(host, `${base}.crt`, issued.certPem, CERT);
-  tree.write(host, `${base}.key`, issued.keyPem, KEY);
-}
 
 function kubeconfig(server: string, ca: string, cert: string, key: string, user: string): string {
   return [
@@ -289,12 +285,12 @@ async function writeKubelet(tree: TreeWriter, pki: PkiFactory, cas: KopsCAs, nod
     'tlsPrivateKeyFile: /srv/kubernetes/kubelet-server.key',
     '',
   ].join('\n'), KEY);
-  pair(tree, host, '/srv/kubernetes/kubelet-server', await pki.leaf(cas.ca, host, { dnsNames: [host], ipAddresses: [node.ip], usages: ['serverAuth'] }));
+  writePair(tree, host, '/srv/kubernetes/kubelet-server', await pki.leaf(cas.ca, host, { dnsNames: [host], ipAddresses: [node.ip], usages: ['serverAuth'] }));
   const client = await pki.leaf(cas.ca, `system:node:${host}`, { organizations: ['system:nodes'], usages: ['clientAuth'] });
-  pair(tree, host, '/var/lib/kubelet/kubelet', client);
+  writePair(tree, host, '/var/lib/kubelet/kubelet', client);
   tree.write(host, '/var/lib/kubelet/kubeconfig', kubeconfig(`https://api.internal.${KOPS_CLUSTER}`, '/srv/kubernetes/ca.crt', '/var/lib/kubelet/kubelet.crt', '/var/lib/kubelet/kubelet.key', 'kubelet'), 0o400);
   const proxy = await pki.leaf(cas.ca, 'system:kube-proxy', { usages: ['clientAuth'] });
-  pair(tree, host, '/var/lib/kube-proxy/kube-proxy', proxy);
+  writePair(tree, host, '/var/lib/kube-proxy/kube-proxy', proxy);
   tree.write(host, '/var/lib/kube-proxy/kubeconfig', kubeconfig(`https://api.internal.${KOPS_CLUSTER}`, '/srv/kubernetes/ca.crt', '/var/lib/kube-proxy/kube-proxy.crt', '/var/lib/kube-proxy/kube-proxy.key', 'kube-proxy'), 0o400);
   tree.write(host, '/etc/kubernetes/manifests/kube-proxy.manifest', kopsPod('kube-proxy', ['--cluster-cidr=100.96.0.0/11', '--conntrack-max-per-core=131072', `--hostname-override=${host}`, '--kubeconfig=/var/lib/kube-proxy/kubeconfig', '--master=https://api.internal.prod.example.com', '--oom-score-adj=-998', '--v=2'], [['kubeconfig', '/var/lib/kube-proxy/kubeconfig'], ['ssl-certs', '/etc/ssl/certs']]));
   // containerd's image layers: nothing there is this node's configuration.
@@ -306,16 +302,16 @@ export async function writeKopsControlPlane(tree: TreeWriter, pki: PkiFactory, c
   const host = node.name;
   await writeKubelet(tree, pki, cas, node);
   const k = '/srv/kubernetes/kube-apiserver';
-  pair(tree, host, `${k}/server`, await pki.leaf(cas.ca, 'kubernetes-master', {
+  writePair(tree, host, `${k}/server`, await pki.leaf(cas.ca, 'kubernetes-master', {
     dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', `api.${KOPS_CLUSTER}`, `api.internal.${KOPS_CLUSTER}`],
     ipAddresses: ['100.64.0.1', '127.0.0.1'],
     usages: ['serverAuth'],
   }));
   tree.write(host, `${k}/etcd-ca.crt`, cas.etcdClients.certPem, CERT);
-  pair(tree, host, `${k}/etcd-client`, await pki.leaf(cas.etcdClients, 'kube-apiserver', { usages: ['clientAuth'] }));
-  pair(tree, host, `${k}/kubelet-api`, await pki.leaf(cas.ca, 'kubelet-api', { usages: ['clientAuth'] }));
+  writePair(tree, host, `${k}/etcd-client`, await pki.leaf(cas.etcdClients, 'kube-apiserver', { usages: ['clientAuth'] }));
+  writePair(tree, host, `${k}/kubelet-api`, await pki.leaf(cas.ca, 'kubelet-api', { usages: ['clientAuth'] }));
   tree.write(host, `${k}/apiserver-aggregator-ca.crt`, cas.aggregatorCa.certPem, CERT);
-  pair(tree, host, `${k}/apiserver-aggregator`, await pki.leaf(cas.aggregatorCa, 'aggregator', { usages: ['clientAuth'] }));
+  writePair(tree, host, `${k}/apiserver-aggregator`, await pki.leaf(cas.aggregatorCa, 'aggregator', { usages: ['clientAuth'] }));
   tree.write(host, `${k}/service-account.key`, privateKeyPem(cas.serviceAccount), KEY);
   tree.write(host, `${k}/service-account.pub`, publicKeyPem(cas.serviceAccount), CERT);
   tree.write(host, `${k}/encryptionconfig.yaml`, ENCRYPTION(cas.encryptionKey), KEY);
@@ -324,9 +320,9 @@ export async function writeKopsControlPlane(tree: TreeWriter, pki: PkiFactory, c
   const cm = '/srv/kubernetes/kube-controller-manager';
   tree.write(host, `${cm}/ca.crt`, cas.ca.certPem, KEY);
   tree.write(host, `${cm}/ca.key`, cas.ca.keyPem, KEY);
-  pair(tree, host, `${cm}/server`, await pki.leaf(cas.ca, 'kube-controller-manager', { dnsNames: ['kube-controller-manager.kube-system.svc.cluster.local'], usages: ['serverAuth'] }));
+  writePair(tree, host, `${cm}/server`, await pki.leaf(cas.ca, 'kube-controller-manager', { dnsNames: ['kube-controller-manager.kube-system.svc.cluster.local'], usages: ['serverAuth'] }));
   tree.write(host, `${cm}/service-account.key`, privateKeyPem(cas.serviceAccount), KEY);
-  pair(tree, host, '/var/lib/kube-controller-manager/client', await pki.leaf(cas.ca, 'system:kube-controller-manager', { usages: ['clientAuth'] }));
+  writePair(tree, host, '/var/lib/kube-controller-manager/client', await pki.leaf(cas.ca, 'system:kube-controller-manager', { usages: ['clientAuth'] }));
   tree.write(host, '/var/lib/kube-controller-manager/kubeconfig', kubeconfig('https://127.0.0.1', '/srv/kubernetes/ca.crt', '/var/lib/kube-controller-manager/client.crt', '/var/lib/kube-controller-manager/client.key', 'kube-controller-manager'), 0o400);
   tree.write(host, '/etc/kubernetes/manifests/kube-controller-manager.manifest', kopsPod('kube-controller-manager', [
     '--allocate-node-cidrs=true',
@@ -348,8 +344,8 @@ export async function writeKopsControlPlane(tree: TreeWriter, pki: PkiFactory, c
   ], [['srvkca', '/srv/kubernetes/ca.crt'], ['srvkcm', cm], ['varlibkcm', '/var/lib/kube-controller-manager']]));
 
   const sch = '/srv/kubernetes/kube-scheduler';
-  pair(tree, host, `${sch}/server`, await pki.leaf(cas.ca, 'kube-scheduler', { dnsNames: ['kube-scheduler.kube-system.svc.cluster.local'], usages: ['serverAuth'] }));
-  pair(tree, host, '/var/lib/kube-scheduler/client', await pki.leaf(cas.ca, 'system:kube-scheduler', { usages: ['clientAuth'] }));
+  writePair(tree, host, `${sch}/server`, await pki.leaf(cas.ca, 'kube-scheduler', { dnsNames: ['kube-scheduler.kube-system.svc.cluster.local'], usages: ['serverAuth'] }));
+  writePair(tree, host, '/var/lib/kube-scheduler/client', await pki.leaf(cas.ca, 'system:kube-scheduler', { usages: ['clientAuth'] }));
   tree.write(host, '/var/lib/kube-scheduler/kubeconfig', kubeconfig('https://127.0.0.1', '/srv/kubernetes/ca.crt', '/var/lib/kube-scheduler/client.crt', '/var/lib/kube-scheduler/client.key', 'kube-scheduler'), 0o400);
   tree.write(host, '/var/lib/kube-scheduler/config.yaml', 'apiVersion: kubescheduler.config.k8s.io/v1\nclientConnection:\n  kubeconfig: /var/lib/kube-scheduler/kubeconfig\nkind: KubeSchedulerConfiguration\n', 0o400);
   tree.write(host, '/etc/kubernetes/manifests/kube-scheduler.manifest', kopsPod('kube-scheduler', [
@@ -392,9 +388,9 @@ export async function writeEtcdProcesses(tree: TreeWriter, pki: PkiFactory, cas:
     const dns = (n: KopsNode) => `${n.member}.internal.${KOPS_CLUSTER}`;
     const names = { dnsNames: [dns(node), `${dns(node).replace('.internal', '')}`, 'localhost'], ipAddresses: ['127.0.0.1', node.ip] };
     tree.write(host, `${base}/pki/${token}/clients/ca.crt`, cas.etcdClients.certPem, CERT);
-    pair(tree, host, `${base}/pki/${token}/clients/server`, await pki.leaf(cas.etcdClients, `etcd-${node.member}`, { ...names, usages: ['serverAuth', 'clientAuth'] }));
+    writePair(tree, host, `${base}/pki/${token}/clients/server`, await pki.leaf(cas.etcdClients, `etcd-${node.member}`, { ...names, usages: ['serverAuth', 'clientAuth'] }));
     tree.write(host, `${base}/pki/${token}/peers/ca.crt`, cas.etcdPeers[cluster].certPem, CERT);
-    pair(tree, host, `${base}/pki/${token}/peers/me`, await pki.leaf(cas.etcdPeers[cluster], `etcd-${node.member}`, { ...names, usages: ['serverAuth', 'clientAuth'] }));
+    writePair(tree, host, `${base}/pki/${token}/peers/me`, await pki.leaf(cas.etcdPeers[cluster], `etcd-${node.member}`, { ...names, usages: ['serverAuth', 'clientAuth'] }));
     const rootfs = (p: string) => `/rootfs${p}`;
     const env: Record<string, string> = {
       ETCD_DATA_DIR: rootfs(`${base}/data/${token}`),

@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { generateKeyPair, privateKeyPem, type KeyPair } from '../../src/pki/issue.js';
 import type { Issued, PkiFactory } from './pki.js';
 import type { TreeWriter } from './tree.js';
+import { base64 } from './hosts.js';
 
 export type Program = 'k3s' | 'rke2';
 
@@ -135,10 +136,6 @@ export function fileKubeconfig(server: string, ca: string, cert: string, key: st
     `    client-key: ${key}`,
     '',
   ].join('\n');
-}
-
-function base64(text: string): string {
-  return Buffer.from(text).toString('base64');
 }
 
 /** The kubeconfig k3s writes for the operator (/etc/rancher/<program>/<program>.yaml), credentials embedded. */
