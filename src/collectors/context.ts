@@ -162,10 +162,13 @@ export class HostContext {
     });
   }
 
-
   /** Warns once per field of a document whose shape is not what kaudit reads there (shapes.ts). */
   checkShapes(hostPath: string, doc: YamlDocument, shapes: ShapeTable): void {
-    for (const problem of shapeProblems(doc.data, shapes)) this.warn(hostPath, `line ${doc.lines.get(problem.path) ?? doc.line}: ${problem.message}`);
+    this.warnOfShapes(hostPath, doc, shapeProblems(doc.data, shapes));
+  }
+
+  private warnOfShapes(hostPath: string, doc: YamlDocument, problems: ShapeProblem[]): void {
+    for (const problem of problems) this.warn(hostPath, `line ${doc.lines.get(problem.path) ?? doc.line}: ${problem.message}`);
   }
 
   /**
@@ -185,7 +188,7 @@ export class HostContext {
         const secrets = secretValuesOf(this.cluster);
         for (const doc of docs) {
           for (const value of secretValuesOfDocument(doc)) secrets.add(value);
-          for (const problem of shapeProblemsOfDocument(doc)) this.warn(hostPath, `line ${doc.lines.get(problem.path) ?? doc.line}: ${problem.message}`);
+          this.warnOfShapes(hostPath, doc, shapeProblemsOfDocument(doc));
         }
       } catch (error) {
         const looksLikeYaml = /^\s*(apiVersion|kind)\s*:/m.test(text);
@@ -218,7 +221,7 @@ function shapeProblemsOfDocument(doc: YamlDocument): ShapeProblem[] {
   let problems = documentShapeProblems.get(doc);
   if (!problems) {
     const shapes = shapesOf(doc.data);
-    documentShapeProblems.set(doc, (problems = shapes ? [...shapeProblems(doc.data, shapes)] : []));
+    documentShapeProblems.set(doc, (problems = shapes ? shapeProblems(doc.data, shapes) : []));
   }
   return problems;
 }
