@@ -4,7 +4,7 @@
  */
 import path from 'node:path/posix';
 import { ChangeSet } from './changeset.js';
-import { applyReissue, prepareReissue, reissue } from './certs.js';
+import { applyReissue, prepareReissue } from './certs.js';
 import { newEtcdCa } from './etcd-ca.js';
 import { applyContinuationRemovals, removeFlag, setFlag } from './flags.js';
 import { enableSecretsEncryption, removeDistributionFlag } from './distribution-args.js';
@@ -221,8 +221,7 @@ async function apply(cs: ChangeSet, intent: FixIntent, ruleId: string, options: 
       addModeLabel(cs, intent.manifest, ruleId);
       return;
     case 'reissue':
-      await reissue(cs, intent, ruleId, options.now);
-      return;
+      throw new Error('re-issues are worked out in rows by applyReissues, never one by one here');
     case 'encryption-config':
       if (intent.apiserver.definedAt.root < 0) return planLiveEncryption(cs, intent.apiserver, ruleId);
       if (intent.apiserver.source === 'distribution' && enableSecretsEncryption(cs, intent.apiserver, ruleId)) return;
