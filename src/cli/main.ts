@@ -224,7 +224,7 @@ async function main(): Promise<number> {
 endQuietlyOnClosedPipes();
 const status = await main();
 // A signal that came during synchronous work (a write kaudit completes first) is acted on now.
-await new Promise<void>((resolve) => setTimeout(resolve, 0));
+await (await import('../io/write.js')).actOnPendingSignals();
 // A live source that never answered may still hold a socket open: do not wait for it, but
 // let the report reach a pipe first.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

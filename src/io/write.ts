@@ -78,6 +78,17 @@ export function guardSignals(describe: () => string = () => 'nothing is half wri
 }
 
 /**
+ * Lets a signal that came during synchronous work reach its handler (guardSignals) before
+ * kaudit exits. Node hears of a signal when its loop next polls for I/O: a timer may run
+ * before that poll, and one setImmediate too (when the work ran inside a poll); the second
+ * setImmediate runs only after a whole poll has begun since the first.
+ */
+export async function actOnPendingSignals(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
  * Fault injection for tests of the CLI: KAUDIT_TEST_FAULT="STEP:N" makes the N-th STEP
  * fail with EIO; "pause:STEP:N:MS" waits before it, MS milliseconds at most, or until the
  * file KAUDIT_TEST_RESUME names exists (a test sends its signal, then creates the file: the
